@@ -1,0 +1,13 @@
+// The demo park: a clearly marked fictitious version of Ilo's 80-ha industrial park, so that a
+// new install can be tried at once. Runs only on an empty database.
+import type { Knex } from 'knex';
+import { seedUsers } from './demo/users.ts';
+
+export async function seed(knex: Knex): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx('settings').insert({ key: 'demo_data', value: 'yes' });
+    await seedUsers(trx);
+    // Ilo's ordinance rate (1.2% a month), in force for the whole demo history.
+    await trx('moratorium_rates').insert({ effective_from: '2010-01-01', monthly_rate_ppm: 12000, ordinance: 'Demo: O.M. 000-2010-MPI', created_at: new Date().toISOString() });
+  });
+}

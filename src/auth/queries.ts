@@ -1,0 +1,36 @@
+// SQL for users and login attempts.
+import type { Db } from '../db/knex.ts';
+import type { Role } from '../web/routing.ts';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  role: Role;
+  firm_ruc: string | null;
+  active: number | boolean;
+  session_version: number;
+  created_at: string;
+  password_changed_at: string | null;
+}
+
+export const findUserById = (db: Db, id: number) =>
+  db<UserRow>('users').where({ id }).first();
+
+/** Login accepts a username, an e-mail or (for buyers) the firm's RUC. */
+export const findUserForLogin = (db: Db, login: string) =>
+  db<UserRow>('users')
+    .where('username', login).orWhere('email', login.toLowerCase())
+    .orWhere((q) => q.where('firm_ruc', login).andWhere('role', 'buyer'))
+    .orderBy('id').first();
+
+export const listUsers = (db: Db) => db<UserRow>('users').orderBy('username');
+
+/** Failed logins for one account since a moment (throttling per account). */
+export async function countRecentFailures(db: Db, username: string, sinceIso: string): Promise<number> {
+  const row = await db('audit_log')
+    .where({ action: 'login.failed', entity: 'user', entity_id: username })
+    .andWhere('at', '>=', sinceIso).count<{ n: number }[]>({ n: '*' });
+  return Number(row[0]?.n ?? 0);
+}

@@ -1,0 +1,73 @@
+// Login, logout, the home page and the language switch.
+import type { RequestHandler } from 'express';
+import rateLimit from 'express-rate-limit';
+import { z } from 'zod';
+import { get, post, type RouteDef } from '../web/routing.ts';
+import { LANG_COOKIE, safeNext } from '../web/lang.ts';
+import { t } from '../web/i18n.ts';
+import { attemptLogin } from './service.ts';
+
+const loginSchema = z.object({
+  username: z.string().trim().max(254).default(''),
+  password: z.string().max(200).default(''),
+  next: z.string().optional(),
+});
+
+// Throttling per address; per account is counted in the service from the audit log.
+const perAddress = rateLimit({
+  windowMs: 15 * 60 * 1000,
+  limit: 20,
+  standardHeaders: 'draft-8',
+  legacyHeaders: false,
+  skipSuccessfulRequests: true,
+  handler: (req, res) => {
+    res.status(429).render('auth/login', { values: req.body ?? {}, formError: t(req.lang, 'errors.too_many') });
+  },
+});
+
+const showLogin: RequestHandler = (req, res) => {
+  if (req.user) return res.redirect(303, '/');
+  res.render('auth/login', { values: { next: safeNext(req.query.next) } });
+};
+
+const doLogin: RequestHandler = async (req, res) => {
+  const input = loginSchema.parse(req.body ?? {});
+  const result = await attemptLogin(req.ctx.db, input.username, input.password, req.ip ?? null);
+  if (!result.ok) {
+    const status = result.reason === 'throttled' ? 429 : 400;
+    const key = result.reason === 'throttled' ? 'errors.too_many' : 'auth.login_invalid';
+    return res.status(status).render('auth/login', { values: { username: input.username, next: input.next }, formError: t(req.lang, key) });
+  }
+  const user = result.user;
+  // A new session id at login: an id planted before login (session fixation) is worthless after.
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.userId = user.id;
+  req.session.sessionVersion = user.session_version;
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  res.redirect(303, safeNext(input.next));
+};
+
+const doLogout: RequestHandler = async (req, res) => {
+  await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+  res.clearCookie('ilo.sid');
+  res.redirect(303, '/login');
+};
+
+const home: RequestHandler = (req, res) => {
+  if (req.user?.role === 'buyer') return res.redirect(303, '/portal');
+  res.render('home', {});
+};
+
+const switchLang: RequestHandler = (req, res) => {
+  const lang = req.params.lang === 'en' ? 'en' : 'es';
+  res.cookie(LANG_COOKIE, lang, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax' });
+  res.redirect(303, safeNext(req.query.next));
+};
+
+export const routes: RouteDef[] = [
+  get('/login', 'public', showLogin),
+  { ...post('/login', 'public', doLogin), before: [perAddress] },
+  post('/logout', 'user', doLogout),
+  get('/', 'user', home),
+  get('/lang/:lang', 'public', switchLang),
+];

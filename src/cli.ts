@@ -1,0 +1,60 @@
+// The command line: `npm run cli -- <command> [options]`.
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { createDb, migrate } from './db/knex.ts';
+import { createUser, setPassword } from './auth/service.ts';
+import { FormError } from './web/errors.ts';
+import { t } from './web/i18n.ts';
+import type { Role } from './web/routing.ts';
+
+const USAGE = `Usage: npm run cli -- <command>
+  user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
+  user:password <username> --password <pw>      reset a password (logs the user out everywhere)
+`;
+
+type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
+
+const commands: Record<string, Command> = {
+  async 'user:create'(db, [username], v) {
+    if (!username || !v.role || !v.password) throw new Error(USAGE);
+    await createUser(db, { username, role: v.role as Role, password: v.password, firm_ruc: v.ruc ?? null, email: v.email ?? null });
+    return `User ${username} (${v.role}) created.`;
+  },
+  async 'user:password'(db, [username], v) {
+    if (!username || !v.password) throw new Error(USAGE);
+    await setPassword(db, username, v.password);
+    return `Password of ${username} changed; its sessions were ended.`;
+  },
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { positionals, values } = parseArgs({
+    args: rest, allowPositionals: true, strict: false,
+    options: { role: { type: 'string' }, password: { type: 'string' }, ruc: { type: 'string' }, email: { type: 'string' }, out: { type: 'string' } },
+  });
+  const db = createDb(loadConfig().DATABASE_URL);
+  try {
+    await migrate(db);
+    console.log(await command(db, positionals, values as Record<string, string | undefined>));
+    return 0;
+  } catch (err) {
+    if (err instanceof FormError) {
+      console.error(Object.entries(err.fields).map(([f, m]) => `${f}: ${t('es', typeof m === 'string' ? m : m.key)}`).join('\n'));
+      return 1;
+    }
+    console.error((err as Error).message);
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

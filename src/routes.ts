@@ -1,0 +1,15 @@
+// Every route of the app, area by area. The access test walks this list, so a route added
+// anywhere is checked for every role.
+import type { RouteDef } from './web/routing.ts';
+import { routes as auth } from './auth/routes.ts';
+import { routes as lots } from './lots/routes.ts';
+import { routes as firms } from './firms/routes.ts';
+import { routes as contracts } from './contracts/routes.ts';
+import { routes as payments } from './payments/routes.ts';
+import { routes as fund } from './fund/routes.ts';
+import { routes as portal } from './portal/routes.ts';
+import { routes as settings } from './settings/routes.ts';
+
+export const allRoutes: RouteDef[] = [
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings,
+];

@@ -1,0 +1,31 @@
+// Starts listening; nothing else.
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/setup.ts';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { isDemo } from './demo.ts';
+import { DEMO_USERS, DEMO_PASSWORD } from '../seeds/demo/users.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+
+const { db, seeded } = await openDatabase(config);
+const app = await createApp({ db, clock: systemClock, config });
+const server = app.listen(config.PORT, () => {
+  console.log(`Parque Industrial de Ilo: http://localhost:${config.PORT}`);
+  console.log(`Database: ${config.DATABASE_URL}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
+});
+if (await isDemo(db)) {
+  console.log(`DEMO DATA. Logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`);
+}
+
+function shutdown(): void {
+  server.close(() => db.destroy().then(() => process.exit(0)));
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

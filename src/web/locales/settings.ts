@@ -1,0 +1,7 @@
+// Words of the settings area, in Spanish (default) and English.
+export default {
+  es: {
+  } as Record<string, string>,
+  en: {
+  } as Record<string, string>,
+};
