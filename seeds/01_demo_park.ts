@@ -2,6 +2,10 @@
 // new install can be tried at once. Runs only on an empty database.
 import type { Knex } from 'knex';
 import { seedUsers } from './demo/users.ts';
+import { seedLots } from './demo/lots.ts';
+import { seedFirms } from './demo/firms.ts';
+import { seedSales } from './demo/sales.ts';
+import { seedFund } from './demo/fund.ts';
 
 export async function seed(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
@@ -10,4 +14,9 @@ export async function seed(knex: Knex): Promise<void> {
     // Ilo's ordinance rate (1.2% a month), in force for the whole demo history.
     await trx('moratorium_rates').insert({ effective_from: '2010-01-01', monthly_rate_ppm: 12000, ordinance: 'Demo: O.M. 000-2010-MPI', created_at: new Date().toISOString() });
   });
+  // Each area seeds its own part, in dependency order.
+  await seedLots(knex);
+  await seedFirms(knex);
+  await seedSales(knex);
+  await seedFund(knex);
 }
