@@ -75,3 +75,9 @@ export function formatLongDate(date: IsoDate, lang: 'es' | 'en' = 'es'): string 
   const d = Number(date.slice(8, 10));
   return lang === 'es' ? `${d} de ${formatMonth(date, 'es')}` : `${d} ${formatMonth(date, 'en')}`;
 }
+
+/** Days since 1970-01-01 (UTC): a fast, exact day count for rules that walk many date ranges. */
+export function dayNumber(date: IsoDate): number {
+  const [y, m, d] = assertIsoDate(date).split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / 86_400_000;
+}

@@ -1,0 +1,249 @@
+// A contract's account, replayed from its schedule and its valid receipts: what each payment
+// paid (late fees, interest, principal of which rows), and where every row stands on `as_of`.
+// Replaying (rather than storing balances) is what makes a reversal exact: drop the receipt, replay.
+import { cents, type Cents } from './money.ts';
+import { assertIsoDate, type IsoDate } from './dates.ts';
+import { lateFeeFor, type RatePeriod } from './late-fees.ts';
+import { allocateOldestFirst, dueTotal, type AppliedPart, type RowDue } from './allocation.ts';
+
+export type { AppliedPart } from './allocation.ts';
+export type { RatePeriod } from './late-fees.ts';
+
+export interface ScheduleLine { n: number; due_date: IsoDate; principal_cents: number; interest_cents: number } // n=0 down payment
+export interface PaymentIn { id: number; date: IsoDate; amount_cents: number } // valid (non-void) receipts
+export interface RowState {
+  n: number; due_date: IsoDate;        // effective due date (after acceleration)
+  scheduled_due_date: IsoDate;
+  installment_cents: Cents;            // principal + interest scheduled
+  principal_cents: Cents; interest_cents: Cents; // the scheduled split of installment_cents
+  principal_paid_cents: Cents; interest_paid_cents: Cents;
+  late_fee_cents: Cents;               // late fees accrued on this row up to as_of, paid or not
+  late_fee_paid_cents: Cents;
+  paid_cents: Cents;                   // all applied to this row: late fees + interest + principal
+  outstanding_cents: Cents;            // installment + late_fee − paid
+  status: 'paid' | 'overdue' | 'partial' | 'pending'; // paid when outstanding 0; else overdue when due_date < as_of; else partial when paid>0; else pending
+  paid_on: IsoDate | null;             // date the row became fully paid (a row of 0 is paid on its due date)
+}
+export interface Statement {
+  as_of: IsoDate;
+  rows: RowState[];
+  allocations: Map<number, AppliedPart[]>; // payment id → how it was applied (rows in order)
+  total_paid_cents: Cents; principal_paid_cents: Cents; interest_paid_cents: Cents; late_fee_paid_cents: Cents;
+  late_fee_accrued_cents: Cents; late_fee_unpaid_cents: Cents;
+  scheduled_outstanding_cents: Cents;   // principal+interest not yet paid (what the receivables subledger holds)
+  outstanding_cents: Cents;             // scheduled_outstanding + unpaid late fees as of
+  overdue_cents: Cents;                 // outstanding of rows with due_date < as_of (incl. their late fees)
+  next_due: { n: number; due_date: IsoDate; amount_cents: Cents } | null; // first row not fully paid with due_date >= as_of; amount = its outstanding
+  down_payment_paid: boolean;           // row 0 fully paid
+  paid_off: boolean;                    // every row paid
+}
+export interface StatementInput {
+  schedule: ScheduleLine[]; payments: PaymentIn[]; rates: RatePeriod[]; as_of: IsoDate;
+  /** When set (and not after as_of), every row scheduled after that date falls due on it. */
+  accelerated_on?: IsoDate | null;
+}
+
+/** A payment larger than everything owed on its date (scheduled outstanding + late fees to that day). */
+export class OverpaymentError extends Error {
+  readonly payment_id: number;
+  readonly max_cents: Cents;
+  constructor(payment_id: number, max_cents: Cents) {
+    super(`payment ${payment_id} exceeds the outstanding balance of ${max_cents} céntimos`);
+    this.name = 'OverpaymentError';
+    this.payment_id = payment_id;
+    this.max_cents = max_cents;
+  }
+}
+
+interface Work {
+  n: number; due_date: IsoDate; scheduled_due_date: IsoDate;
+  principal: number; interest: number;
+  principal_paid: number; interest_paid: number; late_fee: number; late_fee_paid: number;
+  accrued_to: IsoDate; // late fees are charged up to this day (starts at the due date: nothing yet)
+  paid_on: IsoDate | null;
+}
+
+const unpaidScheduled = (w: Work) => w.principal + w.interest - w.principal_paid - w.interest_paid;
+const outstanding = (w: Work) => unpaidScheduled(w) + w.late_fee - w.late_fee_paid;
+
+/** Charges the segment (accrued_to, day] on the row's unpaid scheduled part, which is constant in
+ *  between payments; each segment is rounded on its own, when the next event closes it. */
+function accrueTo(w: Work, day: IsoDate, rates: RatePeriod[]): void {
+  // Row 0 is the down payment: the contract is not active until it is paid, so it bears no late fee.
+  if (w.n === 0) return;
+  const from = w.accrued_to > w.due_date ? w.accrued_to : w.due_date;
+  if (day <= from) return;
+  const unpaid = unpaidScheduled(w);
+  if (unpaid > 0) w.late_fee += lateFeeFor(unpaid, from, day, rates);
+  w.accrued_to = day;
+}
+
+function checkInput(input: StatementInput): void {
+  assertIsoDate(input.as_of);
+  const ns = new Set<number>();
+  for (const l of input.schedule) {
+    assertIsoDate(l.due_date);
+    if (!Number.isInteger(l.n) || l.n < 0 || ns.has(l.n)) throw new RangeError(`bad schedule row n=${l.n}`);
+    ns.add(l.n);
+    if (cents(l.principal_cents) < 0 || cents(l.interest_cents) < 0) throw new RangeError(`negative schedule row n=${l.n}`);
+  }
+  const ids = new Set<number>();
+  for (const p of input.payments) {
+    assertIsoDate(p.date);
+    if (ids.has(p.id)) throw new RangeError(`duplicate payment id ${p.id}`);
+    ids.add(p.id);
+    if (cents(p.amount_cents) <= 0) throw new RangeError(`payment ${p.id} must be > 0`);
+  }
+  if (input.accelerated_on) assertIsoDate(input.accelerated_on);
+}
+
+/** Payments are applied in (date, id) order; payments dated after as_of are ignored.
+ *  Application of a payment on day p: first each row's late fee is brought up to p (see rules), then the
+ *  amount goes to rows oldest first (n ascending, including rows not yet due = prepayment), and within a row:
+ *  unpaid late fees, then interest, then principal. Throws OverpaymentError (exported class with
+ *  .payment_id and .max_cents) if a payment exceeds the whole outstanding (scheduled outstanding + late fees
+ *  accrued up to its date). */
+export function computeStatement(input: StatementInput): Statement {
+  checkInput(input);
+  const { as_of, rates } = input;
+  // An acceleration decided after as_of had not happened yet on that day.
+  const acc = input.accelerated_on && input.accelerated_on <= as_of ? input.accelerated_on : null;
+
+  const work: Work[] = [...input.schedule].sort((a, b) => a.n - b.n).map((l) => {
+    const due_date = acc && l.due_date > acc ? acc : l.due_date;
+    return {
+      n: l.n, due_date, scheduled_due_date: l.due_date,
+      principal: l.principal_cents, interest: l.interest_cents,
+      principal_paid: 0, interest_paid: 0, late_fee: 0, late_fee_paid: 0,
+      accrued_to: due_date, paid_on: null,
+    };
+  });
+  const byN = new Map(work.map((w) => [w.n, w]));
+
+  const payments = input.payments
+    .filter((p) => p.date <= as_of)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+
+  const allocations = new Map<number, AppliedPart[]>();
+  for (const p of payments) {
+    for (const w of work) accrueTo(w, p.date, rates);
+    const dues: RowDue[] = work.map((w) => ({
+      n: w.n,
+      late_fee_cents: w.late_fee - w.late_fee_paid,
+      interest_cents: w.interest - w.interest_paid,
+      principal_cents: w.principal - w.principal_paid,
+    }));
+    const max = cents(dues.reduce((s, d) => s + dueTotal(d), 0));
+    if (p.amount_cents > max) throw new OverpaymentError(p.id, max);
+    const { parts } = allocateOldestFirst(p.amount_cents, dues);
+    for (const part of parts) {
+      const w = byN.get(part.n)!;
+      w.late_fee_paid += part.late_fee_cents;
+      w.interest_paid += part.interest_cents;
+      w.principal_paid += part.principal_cents;
+      if (outstanding(w) === 0 && w.paid_on === null) w.paid_on = p.date;
+    }
+    allocations.set(p.id, parts);
+  }
+  // The last segment: late fees still running on as_of.
+  for (const w of work) accrueTo(w, as_of, rates);
+
+  const rows: RowState[] = work.map((w) => {
+    const installment = w.principal + w.interest;
+    const paid = w.principal_paid + w.interest_paid + w.late_fee_paid;
+    const out = outstanding(w);
+    const status: RowState['status'] = out === 0 ? 'paid'
+      : w.due_date < as_of ? 'overdue'
+        : paid > 0 ? 'partial' : 'pending';
+    return {
+      n: w.n, due_date: w.due_date, scheduled_due_date: w.scheduled_due_date,
+      installment_cents: cents(installment),
+      principal_cents: cents(w.principal), interest_cents: cents(w.interest),
+      principal_paid_cents: cents(w.principal_paid), interest_paid_cents: cents(w.interest_paid),
+      late_fee_cents: cents(w.late_fee), late_fee_paid_cents: cents(w.late_fee_paid),
+      paid_cents: cents(paid), outstanding_cents: cents(out), status,
+      paid_on: w.paid_on ?? (installment === 0 ? w.due_date : null),
+    };
+  });
+
+  const total = (f: (r: RowState) => number, rs: RowState[] = rows) => cents(rs.reduce((s, r) => s + f(r), 0));
+  const late_fee_accrued_cents = total((r) => r.late_fee_cents);
+  const late_fee_paid_cents = total((r) => r.late_fee_paid_cents);
+  const scheduled_outstanding_cents = total((r) => r.installment_cents - r.principal_paid_cents - r.interest_paid_cents);
+  const late_fee_unpaid_cents = cents(late_fee_accrued_cents - late_fee_paid_cents);
+  const next = rows.find((r) => r.outstanding_cents > 0 && r.due_date >= as_of);
+  const row0 = rows.find((r) => r.n === 0);
+
+  return {
+    as_of,
+    rows,
+    allocations,
+    total_paid_cents: total((r) => r.paid_cents),
+    principal_paid_cents: total((r) => r.principal_paid_cents),
+    interest_paid_cents: total((r) => r.interest_paid_cents),
+    late_fee_paid_cents,
+    late_fee_accrued_cents,
+    late_fee_unpaid_cents,
+    scheduled_outstanding_cents,
+    outstanding_cents: cents(scheduled_outstanding_cents + late_fee_unpaid_cents),
+    overdue_cents: total((r) => r.outstanding_cents, rows.filter((r) => r.due_date < as_of)),
+    next_due: next ? { n: next.n, due_date: next.due_date, amount_cents: next.outstanding_cents } : null,
+    down_payment_paid: row0 !== undefined && row0.outstanding_cents === 0,
+    paid_off: rows.every((r) => r.status === 'paid'),
+  };
+}
+
+const nextPaymentId = (payments: readonly PaymentIn[]) => payments.reduce((m, p) => Math.max(m, p.id), 0) + 1;
+
+/** The history replays without refusing any payment when a new one of `amount` is added on `date`. */
+function fits(input: StatementInput, date: IsoDate, amount: number, as_of: IsoDate): boolean {
+  const payments = amount > 0
+    ? [...input.payments, { id: nextPaymentId(input.payments), date, amount_cents: amount }]
+    : input.payments;
+  try {
+    computeStatement({ ...input, as_of, payments });
+    return true;
+  } catch (e) {
+    if (e instanceof OverpaymentError && amount > 0) return false;
+    throw e;
+  }
+}
+
+/** The largest payment that can be recorded on `date`: all that is owed that day (scheduled outstanding +
+ *  late fees to that day); less when the payment is backdated before receipts that would then exceed the
+ *  balance themselves. */
+export function maxPaymentOn(input: StatementInput, date: IsoDate): Cents {
+  const as_of = input.as_of > date ? input.as_of : date;
+  const owedThatDay = computeStatement({ ...input, as_of: date }).outstanding_cents;
+  if (owedThatDay === 0 || fits(input, date, owedThatDay, as_of)) return owedThatDay;
+  // Paying more earlier never makes a later payment fit better, so the limit is found by bisection.
+  let lo = 0; // always fits (no new payment)
+  let hi: number = owedThatDay; // does not fit
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(input, date, mid, as_of)) lo = mid; else hi = mid;
+  }
+  return cents(lo);
+}
+
+/** What a new payment would do (the preview before confirming): statement before, the parts it would apply,
+ *  or { error: 'exceeds_balance', max_cents } when it exceeds the outstanding on that date.
+ *  Both statements are as of the later of input.as_of and the payment's date. */
+export function previewPayment(input: StatementInput, payment: { date: IsoDate; amount_cents: number }):
+  { ok: true; parts: AppliedPart[]; statement_before: Statement; statement_after: Statement }
+  | { ok: false; error: 'exceeds_balance'; max_cents: Cents } {
+  assertIsoDate(payment.date);
+  if (cents(payment.amount_cents) <= 0) throw new RangeError('payment must be > 0');
+  const as_of = input.as_of > payment.date ? input.as_of : payment.date;
+  const statement_before = computeStatement({ ...input, as_of });
+  const id = nextPaymentId(input.payments);
+  try {
+    const statement_after = computeStatement({
+      ...input, as_of, payments: [...input.payments, { id, ...payment }],
+    });
+    return { ok: true, parts: statement_after.allocations.get(id) ?? [], statement_before, statement_after };
+  } catch (e) {
+    if (!(e instanceof OverpaymentError)) throw e;
+    return { ok: false, error: 'exceeds_balance', max_cents: maxPaymentOn(input, payment.date) };
+  }
+}
