@@ -1,0 +1,150 @@
+// SQL for sale contracts: reads only (the contract joined with its lot and firm, its schedule,
+// its events, the list) and loadContract, which also applies the buyer's visibility rule.
+import type { Db } from '../db/knex.ts';
+import type { CurrentUser } from '../web/routing.ts';
+import { notFound } from '../web/errors.ts';
+
+export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+export interface ContractRow {
+  id: number;
+  number: string;
+  year: number;
+  seq: number;
+  lot_id: number;
+  firm_ruc: string;
+  date: string;
+  list_price_cents: number;
+  price_cents: number;
+  price_reason: string | null;
+  down_payment_ppm: number;
+  down_payment_cents: number;
+  financed_cents: number;
+  installment_count: number;
+  annual_rate_ppm: number;
+  rescission_threshold_ppm: number;
+  status: ContractStatus;
+  activated_on: string | null;
+  paid_off_on: string | null;
+  accelerated_on: string | null;
+  acceleration_resolution: string | null;
+  rescinded_on: string | null;
+  rescission_resolution: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A contract with what its pages print about the lot and the buyer. */
+export interface ContractView extends ContractRow {
+  lot_code: string;
+  lot_block: string;
+  lot_area_dm2: number;
+  lot_land_use: string;
+  lot_owner: 'municipal' | 'ministry';
+  lot_status: string;
+  lot_price_per_m2_cents: number;
+  firm_name: string;
+  firm_representative_name: string;
+  firm_representative_dni: string;
+  firm_address: string | null;
+  created_by_name: string | null;
+}
+
+const MONEY_COLUMNS = ['list_price_cents', 'price_cents', 'down_payment_cents', 'financed_cents',
+  'lot_area_dm2', 'lot_price_per_m2_cents'] as const;
+
+function viewQuery(db: Db) {
+  return db('contracts as c')
+    .join('lots as l', 'l.id', 'c.lot_id')
+    .join('firms as f', 'f.ruc', 'c.firm_ruc')
+    .leftJoin('users as u', 'u.id', 'c.created_by')
+    .select('c.*', 'l.code as lot_code', 'l.block as lot_block', 'l.area_dm2 as lot_area_dm2',
+      'l.land_use as lot_land_use', 'l.owner as lot_owner', 'l.status as lot_status',
+      'l.price_per_m2_cents as lot_price_per_m2_cents', 'f.name as firm_name',
+      'f.representative_name as firm_representative_name', 'f.representative_dni as firm_representative_dni',
+      'f.address as firm_address', 'u.username as created_by_name');
+}
+
+/** bigint columns may come back as strings (PostgreSQL): the domain works with numbers. */
+function normalise<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const k of MONEY_COLUMNS) if (out[k] !== undefined && out[k] !== null) out[k] = Number(out[k]);
+  return out as T;
+}
+
+export async function findContractView(db: Db, id: number): Promise<ContractView | undefined> {
+  const row = await viewQuery(db).where('c.id', id).first();
+  return row ? normalise(row) as ContractView : undefined;
+}
+
+/**
+ * The contract that `user` may see: staff see every contract; a buyer only its own firm's, and
+ * gets the same 404 for another firm's contract as for one that does not exist.
+ */
+export async function loadContract(db: Db, id: number | string, user: CurrentUser | undefined): Promise<ContractView> {
+  const n = typeof id === 'number' ? id : /^\d{1,9}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || !user) throw notFound();
+  const contract = await findContractView(db, n);
+  if (!contract) throw notFound();
+  if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
+  return contract;
+}
+
+export interface ScheduleRowDb {
+  contract_id: number;
+  n: number;
+  due_date: string;
+  principal_cents: number;
+  interest_cents: number;
+  installment_cents: number;
+  balance_cents: number;
+}
+
+export async function scheduleOf(db: Db, contractId: number): Promise<ScheduleRowDb[]> {
+  const rows = await db('schedule_rows').where({ contract_id: contractId }).orderBy('n');
+  return rows.map((r: Record<string, unknown>) => ({
+    contract_id: Number(r.contract_id), n: Number(r.n), due_date: String(r.due_date),
+    principal_cents: Number(r.principal_cents), interest_cents: Number(r.interest_cents),
+    installment_cents: Number(r.installment_cents), balance_cents: Number(r.balance_cents),
+  }));
+}
+
+export const eventsOf = (db: Db, contractId: number) =>
+  db('contract_events as e').leftJoin('users as u', 'u.id', 'e.recorded_by')
+    .where('e.contract_id', contractId).orderBy('e.id')
+    .select('e.*', 'u.username as recorded_by_name');
+
+export interface ContractFilters {
+  q?: string; // contract number, firm name or RUC, lot code
+  status?: string;
+  year?: number;
+  firm_ruc?: string;
+}
+
+/** The contract list, newest first; a buyer sees only its firm's. */
+export async function listContracts(db: Db, f: ContractFilters, user: CurrentUser): Promise<ContractView[]> {
+  const q = viewQuery(db).orderBy([{ column: 'c.date', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+  if (user.role === 'buyer') q.where('c.firm_ruc', user.firm_ruc ?? '');
+  if (f.status) q.where('c.status', f.status);
+  if (f.year) q.where('c.year', f.year);
+  if (f.firm_ruc) q.where('c.firm_ruc', f.firm_ruc);
+  const text = f.q;
+  if (text) {
+    const like = `%${text.toLowerCase()}%`;
+    q.where((w) => w.whereRaw('lower(c.number) like ?', [like]).orWhereRaw('lower(f.name) like ?', [like])
+      .orWhere('c.firm_ruc', 'like', `${text}%`).orWhereRaw('lower(l.code) = ?', [text.toLowerCase()]));
+  }
+  const rows = await q;
+  return rows.map((r: Record<string, unknown>) => normalise(r) as unknown as ContractView);
+}
+
+/** Municipal lots that can be sold now, by code, for the sale form's select. */
+export const availableMunicipalLots = (db: Db) =>
+  db('lots').where({ owner: 'municipal', status: 'available' }).orderBy('code')
+    .select('code', 'area_dm2', 'price_per_m2_cents', 'land_use');
+
+/** Every firm with its membership status, by name, for the sale form's select. */
+export const firmsForSale = (db: Db) =>
+  db('firms as f').leftJoin('memberships as m', 'm.firm_ruc', 'f.ruc').orderBy('f.name')
+    .select('f.ruc', 'f.name', 'm.status as membership_status', 'm.member_number');
