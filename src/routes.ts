@@ -9,7 +9,8 @@ import { routes as payments } from './payments/routes.ts';
 import { routes as fund } from './fund/routes.ts';
 import { routes as portal } from './portal/routes.ts';
 import { routes as settings } from './settings/routes.ts';
+import { routes as account } from './account/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account,
 ];

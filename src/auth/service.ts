@@ -19,7 +19,7 @@ export interface NewUser {
 
 export async function createUser(db: Db, input: NewUser, actor: Actor = SYSTEM, opts: { skipPasswordRules?: boolean } = {}): Promise<number> {
   if (!ROLES.includes(input.role)) throw new FormError(400, { role: 'auth.role_invalid' });
-  if (!/^[a-z0-9._-]{3,64}$/i.test(input.username)) throw new FormError(400, { username: 'auth.username_invalid' });
+  if (!/^[a-z0-9._@+-]{3,64}$/i.test(input.username)) throw new FormError(400, { username: 'auth.username_invalid' });
   if (input.role === 'buyer' && !input.firm_ruc) throw new FormError(400, { ruc: 'auth.buyer_needs_ruc' });
   if (input.password !== null && !opts.skipPasswordRules) {
     const problem = passwordProblem(input.password, input.username);

@@ -7,7 +7,7 @@ export type FieldErrors = Record<string, Message>;
 
 /** A refused form: the status (400 bad input, 404 not visible, 409 conflict) and why, by field. */
 export class FormError extends Error {
-  constructor(public readonly status: 400 | 404 | 409 | 429, public readonly fields: FieldErrors) {
+  constructor(public readonly status: 400 | 404 | 409 | 410 | 429, public readonly fields: FieldErrors) {
     super(`form refused: ${JSON.stringify(fields)}`);
   }
 }
