@@ -1,7 +1,9 @@
 // The command line: `npm run cli -- <command> [options]`.
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
-import { createDb, migrate } from './db/knex.ts';
+import path from 'node:path';
+import { createDb, isPostgres, migrate } from './db/knex.ts';
+import { backupTo, restoreFrom } from './db/backup.ts';
 import { createUser, setPassword } from './auth/service.ts';
 import { FormError } from './web/errors.ts';
 import { t } from './web/i18n.ts';
@@ -10,6 +12,8 @@ import type { Role } from './web/routing.ts';
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
   user:password <username> --password <pw>      reset a password (logs the user out everywhere)
+  backup <file>                                 online copy of the SQLite database, checked after writing
+  restore <file>                                replace the database with a backup (the current one is kept beside it)
 `;
 
 type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
@@ -25,10 +29,38 @@ const commands: Record<string, Command> = {
     await setPassword(db, username, v.password);
     return `Password of ${username} changed; its sessions were ended.`;
   },
+  async backup(db, [file]) {
+    if (!file) throw new Error(USAGE);
+    const bytes = await backupTo(db, file);
+    return `Backup written to ${file} (${bytes} bytes, integrity ok).`;
+  },
+};
+
+/** Commands that work on the database file itself rather than through an open connection. */
+const fileCommands: Record<string, (positionals: string[]) => Promise<string>> = {
+  async restore([file]) {
+    if (!file) throw new Error(USAGE);
+    const url = loadConfig().DATABASE_URL;
+    if (isPostgres(url)) throw new Error('restore is for the embedded SQLite database; for PostgreSQL use pg_restore');
+    const safety = await restoreFrom(file, path.resolve(url));
+    const db = createDb(url);
+    try { await migrate(db); } finally { await db.destroy(); }
+    return `Restored ${file} into ${url}.${safety ? ` The previous database was kept as ${safety}.` : ''}`;
+  },
 };
 
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  const fileCommand = name ? fileCommands[name] : undefined;
+  if (fileCommand) {
+    try {
+      console.log(await fileCommand(rest));
+      return 0;
+    } catch (err) {
+      console.error((err as Error).message);
+      return 1;
+    }
+  }
   const command = name ? commands[name] : undefined;
   if (!command) {
     console.error(USAGE);
