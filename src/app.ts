@@ -114,9 +114,11 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     } else {
       console.error(err);
     }
-    if (status === 403 && ctx.db) {
+    // Refusals are security events: a 403, and a 404 answered to a buyer (which is how another
+    // firm's record is refused without saying that it exists).
+    if (status === 403 || (status === 404 && req.user?.role === 'buyer')) {
       await audit(ctx.db, { id: req.user?.id ?? null, username: req.user?.username ?? null, ip: req.ip ?? null },
-        'access.denied', 'route', `${req.method} ${req.path}`.slice(0, 64)).catch(() => undefined);
+        status === 403 ? 'access.denied' : 'access.not_found', 'route', `${req.method} ${req.path}`.slice(0, 64)).catch(() => undefined);
     }
     if (res.headersSent) return;
     res.status(status);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import request from 'supertest';
 import { testApp, login, csrfFrom, textOf, PASSWORD, type TestApp } from '../support/app.ts';
 
@@ -78,5 +78,30 @@ describe('login and sessions', () => {
     const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) });
     expect(out.status).toBe(303);
     expect((await agent.get('/')).status).toBe(303);
+  });
+
+  it('ends a session left idle for more than 30 minutes, and keeps an active one alive', async () => {
+    const agent = await login(t.app, 'gerente');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 20 * 60_000);
+      expect((await agent.get('/')).status).toBe(200); // activity pushes the expiry forward
+      vi.setSystemTime(Date.now() + 20 * 60_000);
+      expect((await agent.get('/')).status).toBe(200);
+      vi.setSystemTime(Date.now() + 31 * 60_000);
+      const res = await agent.get('/');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('audits a refused access (403) with who and what', async () => {
+    const agent = await login(t.app, 'finanzas');
+    const res = await agent.get('/firms/20512333797/access');
+    expect(res.status).toBe(403);
+    const row = await t.db('audit_log').where({ action: 'access.denied', username: 'finanzas' }).first();
+    expect(row.entity_id).toBe('GET /firms/20512333797/access');
   });
 });
