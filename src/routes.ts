@@ -10,7 +10,8 @@ import { routes as fund } from './fund/routes.ts';
 import { routes as portal } from './portal/routes.ts';
 import { routes as settings } from './settings/routes.ts';
 import { routes as account } from './account/routes.ts';
+import { routes as map } from './map/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account, ...map,
 ];

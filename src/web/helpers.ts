@@ -59,4 +59,6 @@ export const helpers = {
   /** {{concat "a" b "c"}} for building keys: {{t (concat "status." lot.status)}} */
   concat: (...list: unknown[]) => args(list).values.map(String).join(''),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
+  /** {{#each (array "a" "b")}} for fixed lists in views. */
+  array: (...list: unknown[]) => args(list).values,
 };

@@ -1,0 +1,49 @@
+// The park plan (GET /map): every lot with an outline, coloured by status and owner, linked to its page.
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { get, STAFF, type RouteDef } from '../web/routing.ts';
+import { parkMapSvg, parseOutline, type MapArea, type MapLot } from '../domain/park-map.ts';
+import { formatM2 } from '../domain/area.ts';
+import { t } from '../web/i18n.ts';
+
+const query = z.object({ owner: z.enum(['municipal', 'ministry']).optional(), status: z.string().max(32).optional() });
+
+const showMap: RequestHandler = async (req, res) => {
+  const q = query.safeParse(req.query);
+  const filter = q.success ? q.data : {};
+  const db = req.ctx.db;
+  const rows = await db('lots as l')
+    .leftJoin('contracts as c', function () {
+      this.on('c.lot_id', '=', 'l.id').andOnIn('c.status', ['awaiting_down_payment', 'active', 'paid_off']);
+    })
+    .leftJoin('firms as f', 'f.ruc', 'c.firm_ruc')
+    .select('l.code', 'l.area_dm2', 'l.owner', 'l.status', 'l.outline', 'f.name as buyer')
+    .orderBy('l.code');
+  const lang = req.lang;
+  const lots: MapLot[] = [];
+  let missing = 0;
+  for (const r of rows) {
+    const outline = parseOutline(r.outline);
+    if (!outline) { missing++; continue; }
+    if (filter.owner && r.owner !== filter.owner) continue;
+    if (filter.status && r.status !== filter.status) continue;
+    const title = [r.code, formatM2(Number(r.area_dm2)), t(lang, `owner.${r.owner}`), t(lang, `status.${r.status}`), r.buyer]
+      .filter(Boolean).join(' · ');
+    lots.push({ code: r.code, outline, status: r.status, owner: r.owner, title });
+  }
+  const areas: MapArea[] = [];
+  for (const a of await db('common_areas').select('name', 'kind', 'outline')) {
+    const outline = parseOutline(a.outline);
+    if (outline) areas.push({ name: a.name, kind: a.kind, outline });
+  }
+  const counts = rows.reduce<Record<string, number>>((acc, r) => { acc[r.status] = (acc[r.status] ?? 0) + 1; return acc; }, {});
+  res.render('map/show', {
+    title: t(lang, 'map.title'),
+    svg: parkMapSvg(lots, areas, { title: t(lang, 'map.title'), labels: true }),
+    shown: lots.length, missing, counts, filter,
+  });
+};
+
+export const routes: RouteDef[] = [
+  get('/map', STAFF, showMap),
+];

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, login, textOf, type TestApp } from '../support/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+  const now = new Date().toISOString();
+  const lot = (code: string, owner: string, status: string, outline: string | null) => ({
+    code, block: code.split('-')[0], number: Number(code.split('-')[1]), area_dm2: 125050, land_use: 'metalmecanica',
+    owner, price_per_m2_cents: 8500, status, outline, created_at: now, updated_at: now,
+  });
+  await t.db('lots').insert([
+    lot('A-01', 'municipal', 'available', '[[0,0],[30,0],[30,40],[0,40]]'),
+    lot('A-02', 'ministry', 'available', '[[35,0],[65,0],[65,40],[35,40]]'),
+    lot('A-03', 'municipal', 'available', null),
+  ]);
+});
+afterAll(async () => { await t.close(); });
+
+describe('GET /map', () => {
+  it('shows every lot with an outline as a linked shape with its status, owner and data', async () => {
+    const agent = await login(t.app, 'gerente');
+    const res = await agent.get('/map');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<a href="/lots/A-01" class="lot status-available owner-municipal">');
+    expect(res.text).toContain('<title>A-02 · 1,250.50 m² · Ministerio de Vivienda · Disponible</title>');
+    expect(res.text).not.toContain('href="/lots/A-03"');
+    expect(textOf(res.text)).toContain('1 lotes no tienen contorno registrado');
+  });
+
+  it('filters by owner', async () => {
+    const agent = await login(t.app, 'finanzas');
+    const res = await agent.get('/map?owner=ministry');
+    expect(res.text).toContain('href="/lots/A-02"');
+    expect(res.text).not.toContain('href="/lots/A-01"');
+  });
+
+  it('sends a visitor to /login', async () => {
+    const { default: request } = await import('supertest');
+    const res = await request(t.app).get('/map');
+    expect(res.status).toBe(303);
+  });
+});
