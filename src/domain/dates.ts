@@ -76,8 +76,17 @@ export function formatLongDate(date: IsoDate, lang: 'es' | 'en' = 'es'): string 
   return lang === 'es' ? `${d} de ${formatMonth(date, 'es')}` : `${d} ${formatMonth(date, 'en')}`;
 }
 
-/** Days since 1970-01-01 (UTC): a fast, exact day count for rules that walk many date ranges. */
+/** Days since 1970-01-01 (UTC): a fast, exact day count for rules that walk many date ranges
+ *  (late fees call it in loops, so it checks the date itself instead of going through dayjs). */
 export function dayNumber(date: IsoDate): number {
-  const [y, m, d] = assertIsoDate(date).split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / 86_400_000;
+  const ok = ISO_RE.test(date);
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const t = Date.UTC(y, m - 1, d);
+  const back = new Date(t);
+  if (!ok || back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) {
+    throw new TypeError(`Not a YYYY-MM-DD date: ${date}`);
+  }
+  return t / 86_400_000;
 }

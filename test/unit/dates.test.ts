@@ -90,3 +90,13 @@ describe('formatting', () => {
     expect(formatLongDate('2026-09-05', 'en')).toBe('5 September 2026');
   });
 });
+
+describe('dayNumber validation', () => {
+  it.each(['2026-02-30', '2025-02-29', '2026-13-01', '2026-1-5', ''])('refuses %j like assertIsoDate', (d) => {
+    expect(() => dayNumber(d)).toThrow(TypeError);
+  });
+  it('accepts leap days and years before 1970', () => {
+    expect(dayNumber('2024-02-29')).toBe(19_782);
+    expect(dayNumber('1969-12-31')).toBe(-1);
+  });
+});
