@@ -1,5 +1,232 @@
-// Routes of the lots area: one table, read top to bottom.
-import type { RouteDef } from '../web/routing.ts';
+// Routes of the lots area: one table, read top to bottom. Staff see the catalogue; managers
+// create, edit, import and transfer. The `:code` routes come after the fixed paths they share
+// a prefix with (/lots/new, /lots/import/…).
+import type { RequestHandler } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
+import { parseInput } from '../web/errors.ts';
+import { areaM2, choice, isoDate, positiveSoles, requiredText } from '../web/fields.ts';
+import { translate, t } from '../web/i18n.ts';
+import { actorOf } from '../web/actor.ts';
+import { toM2String, formatM2 } from '../domain/area.ts';
+import { toSolesString } from '../domain/money.ts';
+import { shareOfParkPpm } from '../domain/area-balance.ts';
+import { formatPercent } from '../domain/percent.ts';
+import { LAND_USES, LOT_STATUSES, OWNERS, parseLotCode } from '../domain/lot-code.ts';
+import { historyView } from '../audit/history-view.ts';
+import { LOT_SORTS, type LotFilters, type LotSort, type SortDir } from './queries.ts';
+import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, transferLot, updateLot } from './service.ts';
+import { CSV_COLUMNS, lotsCsv } from './csv.ts';
+
+// ---- input ---------------------------------------------------------------------------------
+
+const catalogueQuery = z.object({
+  owner: z.enum(OWNERS).optional().catch(undefined),
+  status: z.enum(LOT_STATUSES).optional().catch(undefined),
+  block: z.string().trim().toUpperCase().regex(/^[A-Z]{1,3}$/).optional().catch(undefined),
+  land_use: z.enum(LAND_USES).optional().catch(undefined),
+  sort: z.enum(LOT_SORTS).catch('code'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+});
+
+const lotCode = () => z.string().trim().min(1, 'errors.required')
+  .refine((v) => parseLotCode(v) !== null, 'lots.errors.code_format')
+  .transform((v) => parseLotCode(v)!);
+
+const lotFields = {
+  area_m2: areaM2(),
+  land_use: choice(LAND_USES),
+  owner: choice(OWNERS),
+  price_per_m2: positiveSoles(),
+};
+const newLotForm = z.object({ code: lotCode(), ...lotFields });
+const editLotForm = z.object(lotFields);
+
+const transferForm = z.object({
+  resolution_number: requiredText(64),
+  resolution_date: isoDate(),
+});
+
+// ---- helpers for the views -----------------------------------------------------------------
+
+function queryString(filters: LotFilters, sort: LotSort, dir: SortDir): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+  if (sort !== 'code') params.set('sort', sort);
+  if (dir !== 'asc') params.set('dir', dir);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Each column header links to its sort; clicking the current one flips the direction. */
+function sortLinks(filters: LotFilters, sort: LotSort, dir: SortDir) {
+  const links: Record<string, { href: string; aria: string; arrow: string }> = {};
+  for (const col of LOT_SORTS) {
+    const active = col === sort;
+    const next: SortDir = active && dir === 'asc' ? 'desc' : 'asc';
+    links[col] = {
+      href: `/lots${queryString(filters, col, next)}`,
+      aria: active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none',
+      arrow: active ? (dir === 'asc' ? ' ▲' : ' ▼') : '',
+    };
+  }
+  return links;
+}
+
+const options = <T extends string>(values: readonly T[], prefix: string) => values.map((value) => ({ value, key: `${prefix}${value}` }));
+const formChoices = { landUses: options(LAND_USES, 'land_use.'), owners: options(OWNERS, 'owner.') };
+
+// ---- handlers ------------------------------------------------------------------------------
+
+const list: RequestHandler = async (req, res) => {
+  const q = parseInput(catalogueQuery, req.query);
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
+  const data = await catalogue(req.ctx.db, filters, q.sort, q.dir);
+  const b = data.balance;
+  const share = (dm2: number) => formatPercent(Math.round(shareOfParkPpm(dm2) / 100) * 100);
+  const imported = typeof req.query.imported === 'string' && /^\d+$/.test(req.query.imported) ? req.query.imported : null;
+  res.render('lots/index', {
+    title: t(req.lang, 'lots.title'),
+    ...data, filters, sort: q.sort, dir: q.dir,
+    filtered: Object.values(filters).some(Boolean),
+    sortLinks: sortLinks(filters, q.sort, q.dir),
+    csvHref: `/lots.csv${queryString(filters, q.sort, q.dir)}`,
+    statuses: options(LOT_STATUSES, 'status.'), ...formChoices,
+    shares: {
+      municipal: share(b.municipal_dm2), ministry: share(b.ministry_dm2), common: share(b.common_dm2),
+      sold: share(b.sold_dm2), available: share(b.available_dm2), unallocated: share(b.unallocated_dm2),
+    },
+    // Widths of the bar's segments, in percent of the park.
+    bar: {
+      municipal: shareOfParkPpm(b.municipal_dm2) / 10_000, ministry: shareOfParkPpm(b.ministry_dm2) / 10_000,
+      road: shareOfParkPpm(b.road_dm2) / 10_000, green: shareOfParkPpm(b.green_dm2 + b.other_common_dm2) / 10_000,
+    },
+    shownArea: formatM2(data.shown_area_dm2),
+    imported,
+  });
+};
+
+const exportCsv: RequestHandler = async (req, res) => {
+  const q = parseInput(catalogueQuery, req.query);
+  const { lots } = await catalogue(req.ctx.db, { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use }, q.sort, q.dir);
+  sendCsv(res, 'lotes.csv', lotsCsv(lots));
+};
+
+const newLot: RequestHandler = (req, res) => {
+  res.render('lots/form', { title: t(req.lang, 'lots.new'), isNew: true, values: {}, ...formChoices });
+};
+
+const create = formAction({
+  view: 'lots/form',
+  locals: (req) => ({ title: t(req.lang, 'lots.new'), isNew: true, ...formChoices }),
+  act: async (req) => {
+    const f = parseInput(newLotForm, req.body);
+    const code = await createLot(req.ctx.db, {
+      ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
+    }, actorOf(req));
+    return `/lots/${encodeURIComponent(code)}`;
+  },
+});
+
+/** Puts the lot named in the URL on res.locals (404 when there is none). */
+const loadLot: RequestHandler = async (req, res, next) => {
+  res.locals.lot = await getLot(req.ctx.db, String(req.params.code));
+  next();
+};
+
+const show: RequestHandler = async (req, res) => {
+  const page = await lotPage(req.ctx.db, String(req.params.code));
+  res.render('lots/show', {
+    title: t(req.lang, 'lots.page.title', { code: page.lot.code }),
+    ...page, history: historyView(page.history, req.lang),
+  });
+};
+
+const editLot: RequestHandler = (req, res) => {
+  const lot = res.locals.lot;
+  res.render('lots/form', {
+    title: t(req.lang, 'lots.edit_title', { code: lot.code }), ...formChoices,
+    values: { area_m2: toM2String(lot.area_dm2), land_use: lot.land_use, owner: lot.owner, price_per_m2: toSolesString(lot.price_per_m2_cents) },
+  });
+};
+
+const update = formAction({
+  view: 'lots/form',
+  locals: (req) => ({ title: t(req.lang, 'lots.edit_title', { code: String(req.params.code).toUpperCase() }), ...formChoices }),
+  act: async (req) => {
+    const f = parseInput(editLotForm, req.body);
+    const code = await updateLot(req.ctx.db, String(req.params.code), {
+      area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
+    }, actorOf(req));
+    return `/lots/${encodeURIComponent(code)}`;
+  },
+});
+
+const newTransfer: RequestHandler = (req, res) => {
+  res.render('lots/transfer', { title: t(req.lang, 'lots.transfer.title', { code: res.locals.lot.code }), values: {}, today: req.ctx.clock.today() });
+};
+
+const transfer = formAction({
+  view: 'lots/transfer',
+  locals: (req) => ({ title: t(req.lang, 'lots.transfer.title', { code: String(req.params.code).toUpperCase() }), today: req.ctx.clock.today() }),
+  act: async (req) => {
+    const f = parseInput(transferForm, req.body);
+    const code = await transferLot(req.ctx.db, String(req.params.code), f, actorOf(req), req.ctx.clock.today());
+    return `/lots/${encodeURIComponent(code)}`;
+  },
+});
+
+// The upload is parsed before the CSRF check (the token travels in the multipart body). A file
+// over the limit is not an exception: the form says so, with status 400.
+const MAX_UPLOAD_BYTES = 1024 * 1024;
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 } }).single('file');
+const receiveFile: RequestHandler = (req, res, next) => {
+  upload(req, res, (err: unknown) => {
+    if (err instanceof multer.MulterError) {
+      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'lots.import.errors.too_large' : 'errors.invalid';
+      return next();
+    }
+    next(err);
+  });
+};
+
+const importChoices = { columns: CSV_COLUMNS.join(','), landUseCodes: LAND_USES.join(', ') };
+
+const importForm: RequestHandler = (req, res) => {
+  res.render('lots/import', { title: t(req.lang, 'lots.import.title'), ...importChoices });
+};
+
+const doImport: RequestHandler = async (req, res) => {
+  const refuse = (lines: { line: number; message: string }[], fileError?: string) =>
+    res.status(400).render('lots/import', { title: t(req.lang, 'lots.import.title'), ...importChoices, lines, fileError, hasErrors: true });
+  if (res.locals.uploadError) return refuse([], t(req.lang, res.locals.uploadError));
+  if (!req.file || req.file.size === 0) return refuse([], t(req.lang, 'lots.import.errors.no_file'));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(req.file.buffer);
+  } catch {
+    return refuse([], t(req.lang, 'lots.import.errors.encoding'));
+  }
+  try {
+    const count = await importLots(req.ctx.db, text, actorOf(req));
+    res.redirect(303, `/lots?imported=${count}`);
+  } catch (err) {
+    if (!(err instanceof ImportRefused)) throw err;
+    refuse(err.errors.map((e) => ({ line: e.line, message: translate(req.lang, e.message) })));
+  }
+};
 
 export const routes: RouteDef[] = [
+  get('/lots', STAFF, list),
+  get('/lots.csv', STAFF, exportCsv),
+  get('/lots/new', MANAGERS, newLot),
+  post('/lots', MANAGERS, create),
+  get('/lots/import/new', MANAGERS, importForm),
+  { ...post('/lots/import', MANAGERS, doImport), before: [receiveFile] },
+  get('/lots/:code', STAFF, show),
+  get('/lots/:code/edit', MANAGERS, loadLot, editLot),
+  post('/lots/:code', MANAGERS, loadLot, update),
+  get('/lots/:code/transfer/new', MANAGERS, loadLot, newTransfer),
+  post('/lots/:code/transfer', MANAGERS, loadLot, transfer),
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeStatement, maxPaymentOn, previewPayment, type PaymentIn } from '../../src/domain/statement.ts';
+import { computeStatement, maxPaymentOn, OverpaymentError, previewPayment, type PaymentIn } from '../../src/domain/statement.ts';
 import { delinquencyOf } from '../../src/domain/delinquency.ts';
 import { DOWN, input, scheduleOf } from './contract-fixture.ts';
 
@@ -160,5 +160,51 @@ describe('previewPayment', () => {
   it('maxPaymentOn is the whole outstanding that day, late fees included', () => {
     expect(maxPaymentOn(input([DOWN], '2026-03-05'), '2026-03-05')).toBe(8_500_283);
     expect(maxPaymentOn(input([], '2026-01-31'), '2026-01-31')).toBe(10_000_000);
+  });
+});
+
+describe('invariants over 200 generated histories', () => {
+  // A fixed linear congruential sequence: the same 200 histories on every run.
+  let seed = 20_260_131;
+  const next = (max: number) => { seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648; return seed % max; };
+  const days = ['2026-01-31', '2026-02-15', '2026-02-28', '2026-03-07', '2026-03-31', '2026-04-29', '2026-05-02', '2026-06-30', '2026-08-01', '2026-12-24'];
+
+  it('every céntimo paid lands on exactly one part; outstanding = scheduled + fees − paid; no row overpaid', () => {
+    const schedule = scheduleOf({ price_cents: 1_234_567, installment_count: 12, annual_rate_ppm: 90_000 });
+    const price = schedule.reduce((t, r) => t + r.principal_cents + r.interest_cents, 0);
+    let accepted = 0;
+    let refused = 0;
+    for (let h = 0; h < 200; h++) {
+      const payments: PaymentIn[] = [];
+      for (let k = 0, count = 1 + next(6); k < count; k++) {
+        payments.push({ id: k + 1, date: days[next(days.length)]!, amount_cents: 1 + next(400_000) });
+      }
+      let s;
+      try {
+        s = computeStatement({ schedule, payments, rates: [{ effective_from: '2020-01-01', monthly_rate_ppm: 12_000 }], as_of: '2027-01-31' });
+      } catch (e) {
+        expect(e).toBeInstanceOf(OverpaymentError); // a generated payment beyond the balance
+        refused++;
+        continue;
+      }
+      accepted++;
+      const paid = payments.reduce((t, p) => t + p.amount_cents, 0);
+      expect(s.total_paid_cents).toBe(paid);
+      for (const p of payments) {
+        const parts = s.allocations.get(p.id)!;
+        expect(parts.reduce((t, x) => t + x.late_fee_cents + x.interest_cents + x.principal_cents, 0)).toBe(p.amount_cents);
+      }
+      expect(s.principal_paid_cents + s.interest_paid_cents + s.late_fee_paid_cents).toBe(paid);
+      expect(s.outstanding_cents).toBe(price + s.late_fee_accrued_cents - paid);
+      for (const r of s.rows) {
+        expect(r.principal_paid_cents).toBeLessThanOrEqual(r.principal_cents);
+        expect(r.interest_paid_cents).toBeLessThanOrEqual(r.interest_cents);
+        expect(r.late_fee_paid_cents).toBeLessThanOrEqual(r.late_fee_cents);
+        expect(r.outstanding_cents).toBe(r.installment_cents + r.late_fee_cents - r.paid_cents);
+        if (r.n === 0) expect(r.late_fee_cents).toBe(0);
+      }
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(0);
   });
 });
