@@ -11,7 +11,8 @@ import { routes as portal } from './portal/routes.ts';
 import { routes as settings } from './settings/routes.ts';
 import { routes as account } from './account/routes.ts';
 import { routes as map } from './map/routes.ts';
+import { routes as audit } from './audit/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account, ...map,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account, ...map, ...audit,
 ];
