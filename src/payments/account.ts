@@ -1,0 +1,57 @@
+// A contract's account on a date: its schedule and valid receipts replayed by computeStatement.
+// Nothing here is stored: every screen, CSV and posting asks for the replay, so a reversal or a
+// receipt entered with a past date changes everything after it, consistently.
+import type { Db } from '../db/knex.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { computeStatement, type ScheduleLine, type Statement, type StatementInput } from '../domain/statement.ts';
+import type { AppliedPart } from '../domain/allocation.ts';
+import { getMoratoriumRates } from '../settings/service.ts';
+import { scheduleOf, type ContractRow } from '../contracts/queries.ts';
+import { receiptsOf, type ReceiptRow } from './queries.ts';
+
+export interface Account {
+  input: StatementInput;
+  statement: Statement;
+  receipts: ReceiptRow[]; // valid and void, in order of application
+}
+
+type ContractTerms = Pick<ContractRow, 'id' | 'accelerated_on'>;
+
+/** The replay's input: schedule, valid receipts, the moratorium rate history, acceleration. */
+export async function statementInput(db: Db, contract: ContractTerms, as_of: IsoDate, receipts?: ReceiptRow[]): Promise<StatementInput> {
+  const [rows, rates, list] = await Promise.all([
+    scheduleOf(db, contract.id), getMoratoriumRates(db), receipts ? Promise.resolve(receipts) : receiptsOf(db, contract.id),
+  ]);
+  const schedule: ScheduleLine[] = rows.map((r) => ({
+    n: r.n, due_date: r.due_date, principal_cents: r.principal_cents, interest_cents: r.interest_cents,
+  }));
+  const payments = list.filter((r) => r.status === 'valid')
+    .map((r) => ({ id: r.id, date: r.date, amount_cents: r.amount_cents }));
+  return { schedule, payments, rates, as_of, accelerated_on: contract.accelerated_on };
+}
+
+export async function accountOf(db: Db, contract: ContractTerms, as_of: IsoDate): Promise<Account> {
+  const receipts = await receiptsOf(db, contract.id);
+  const input = await statementInput(db, contract, as_of, receipts);
+  return { input, statement: computeStatement(input), receipts };
+}
+
+/** S: what a payment paid of the schedule itself (interest + principal), as opposed to late fees. */
+export function scheduledPart(parts: readonly AppliedPart[] | undefined): number {
+  return (parts ?? []).reduce((s, p) => s + p.interest_cents + p.principal_cents, 0);
+}
+
+export function lateFeePart(parts: readonly AppliedPart[] | undefined): number {
+  return (parts ?? []).reduce((s, p) => s + p.late_fee_cents, 0);
+}
+
+/** Σ installments of rows 0..n: what activation recognizes as receivable. */
+export function scheduledTotal(input: StatementInput): number {
+  return input.schedule.reduce((s, l) => s + l.principal_cents + l.interest_cents, 0);
+}
+
+/** The day the last row became paid (the payoff date), when every row is paid. */
+export function paidOffOn(statement: Statement): IsoDate | null {
+  if (!statement.paid_off) return null;
+  return statement.rows.reduce<IsoDate | null>((d, r) => (r.paid_on && (!d || r.paid_on > d) ? r.paid_on : d), null);
+}

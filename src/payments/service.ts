@@ -1,0 +1,149 @@
+// Recording payments (with their receipt, allocation snapshot, postings and status changes) and
+// reversing receipts. Each is one transaction; a refusal throws before anything is committed.
+import crypto from 'node:crypto';
+import type { Db } from '../db/knex.ts';
+import { audit, type Actor } from '../audit/audit.ts';
+import { FormError, notFound } from '../web/errors.ts';
+import { formatDate, type IsoDate } from '../domain/dates.ts';
+import { formatSoles, type Cents } from '../domain/money.ts';
+import { previewPayment, type Statement } from '../domain/statement.ts';
+import type { AppliedPart } from '../domain/allocation.ts';
+import { nextValue } from '../counters.ts';
+import { findContractView, type ContractView } from '../contracts/queries.ts';
+import { accountOf, statementInput } from './account.ts';
+import { settle } from './settle.ts';
+import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber } from './queries.ts';
+import type { Method } from './postings.ts';
+
+export interface PaymentInput {
+  date: IsoDate;
+  amount_cents: Cents;
+  method: Method;
+  reference: string | null;
+  form_token: string | null;
+}
+
+/** The one-time token a payment form carries, so that submitting it twice records one payment. */
+export const newFormToken = (): string => crypto.randomBytes(16).toString('hex');
+
+export interface PaymentPreview {
+  parts: AppliedPart[];
+  before: Statement;
+  after: Statement;
+}
+
+/** Refusals that do not depend on the amount: the contract's state, the date. */
+function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' | 'method' | 'reference'>, today: IsoDate): void {
+  if (contract.status === 'rescinded') throw new FormError(409, { _form: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+  if (contract.status === 'paid_off') throw new FormError(409, { _form: { key: 'payments.error.paid_off', params: { number: contract.number } } });
+  if (input.date > today) throw new FormError(400, { date: 'errors.future_date' });
+  if (input.date < contract.date) {
+    throw new FormError(400, { date: { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } } });
+  }
+  if (input.method !== 'cash' && !input.reference) throw new FormError(400, { reference: 'payments.error.reference_required' });
+}
+
+/** How the payment would be applied (for the form's preview), or the refusal it would get. */
+export async function previewContractPayment(db: Db, contract: ContractView, input: Omit<PaymentInput, 'form_token'>, today: IsoDate): Promise<PaymentPreview> {
+  checkPayment(contract, input, today);
+  const statementIn = await statementInput(db, contract, today);
+  const p = previewPayment(statementIn, { date: input.date, amount_cents: input.amount_cents });
+  if (!p.ok) throw exceeds(input.date, p.max_cents);
+  return { parts: p.parts, before: p.statement_before, after: p.statement_after };
+}
+
+const exceeds = (date: IsoDate, max: Cents) =>
+  new FormError(400, { amount: { key: 'payments.error.exceeds', params: { date: formatDate(date), max: formatSoles(max) } } });
+
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505' || /UNIQUE constraint failed/.test(e?.message ?? '');
+};
+
+/**
+ * Records a payment and returns its receipt number. A second submission of the same form (same
+ * form_token: double click, back button, retry, a concurrent request) writes nothing and returns the
+ * first one's receipt.
+ */
+export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor): Promise<string> {
+  try {
+    return await db.transaction(async (trx) => {
+      if (input.form_token) {
+        const done = await findReceiptByToken(trx, input.form_token);
+        if (done) {
+          if (done.contract_id !== contractId) throw new FormError(409, { _form: 'payments.error.token_used' });
+          return done.number;
+        }
+      }
+      const contract = await findContractView(trx, contractId);
+      if (!contract) throw notFound();
+      checkPayment(contract, input, today);
+      const before = await statementInput(trx, contract, today);
+      const preview = previewPayment(before, { date: input.date, amount_cents: input.amount_cents });
+      if (!preview.ok) throw exceeds(input.date, preview.max_cents);
+
+      const correlative = await nextValue(trx, `receipt:${RECEIPT_SERIES}`);
+      const number = receiptNumber(RECEIPT_SERIES, correlative);
+      const [row] = await trx('receipts').insert({
+        number, series: RECEIPT_SERIES, correlative, contract_id: contract.id, date: input.date,
+        amount_cents: input.amount_cents, method: input.method, reference: input.reference,
+        form_token: input.form_token, recorded_by: actor.id, recorded_by_name: actor.username,
+        created_at: new Date().toISOString(), status: 'valid',
+      }).returning('id');
+      const id = Number(typeof row === 'object' ? row.id : row);
+
+      const account = await accountOf(trx, contract, today);
+      const parts = account.statement.allocations.get(id) ?? [];
+      const applied = parts.reduce((s, p) => s + p.late_fee_cents + p.interest_cents + p.principal_cents, 0);
+      if (applied !== input.amount_cents) throw new Error(`receipt ${number}: applied ${applied} ≠ ${input.amount_cents}`);
+      if (parts.length) {
+        await trx('receipt_allocations').insert(parts.map((p) => ({
+          receipt_id: id, n: p.n, late_fee_cents: p.late_fee_cents, interest_cents: p.interest_cents, principal_cents: p.principal_cents,
+        })));
+      }
+      await settle(trx, contract, account, input.date, actor, `receipt ${number}`);
+      await audit(trx, actor, 'receipt.create', 'receipt', number, {
+        contract: contract.number, date: input.date, amount_cents: input.amount_cents, method: input.method,
+        reference: input.reference, parts,
+      });
+      return number;
+    });
+  } catch (err) {
+    // Two submissions raced past the check: the loser finds the winner's receipt.
+    if (input.form_token && isUniqueViolation(err)) {
+      const done = await findReceiptByToken(db, input.form_token);
+      if (done && done.contract_id === contractId) return done.number;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Voids a receipt (its number is never reused), posts the mirror of its entry, and replays the
+ * contract without it: later receipts may then split differently, and the contract may go back from
+ * paid off to active, or to awaiting its down payment when what remains no longer covers it.
+ */
+export async function reverseReceipt(db: Db, number: string, reason: string, today: IsoDate, actor: Actor): Promise<void> {
+  await db.transaction(async (trx) => {
+    const receipt = await findReceipt(trx, number);
+    if (!receipt) throw notFound();
+    if (receipt.status === 'void') throw new FormError(409, { reason: 'payments.error.already_void' });
+    const contract = await findContractView(trx, receipt.contract_id);
+    if (!contract) throw new Error(`receipt ${number} without contract`);
+    if (contract.status === 'rescinded') throw new FormError(409, { reason: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+
+    const now = new Date().toISOString();
+    // Guarded: of two concurrent reversals only one finds the receipt still valid.
+    const changed = await trx('receipts').where({ id: receipt.id, status: 'valid' })
+      .update({ status: 'void', void_reason: reason, voided_by: actor.id, voided_at: now });
+    if (changed !== 1) throw new FormError(409, { reason: 'payments.error.already_void' });
+
+    const account = await accountOf(trx, contract, today);
+    await settle(trx, contract, account, today, actor, `receipt ${number} voided: ${reason}`);
+    await trx('contract_events').insert({
+      contract_id: contract.id, kind: 'receipt_voided', date: today, recorded_by: actor.id, recorded_at: now,
+      details: JSON.stringify({ receipt: number, amount_cents: receipt.amount_cents, reason }),
+    });
+    await audit(trx, actor, 'receipt.void', 'receipt', number, { contract: contract.number, reason, amount_cents: receipt.amount_cents });
+  });
+}
