@@ -78,6 +78,14 @@ function accrueTo(w: Work, day: IsoDate, rates: RatePeriod[]): void {
   w.accrued_to = day;
 }
 
+/** The fee the open segment (accrued_to, day] would add, without closing it. */
+function pendingFee(w: Work, day: IsoDate, rates: RatePeriod[]): number {
+  if (w.n === 0) return 0;
+  const from = w.accrued_to > w.due_date ? w.accrued_to : w.due_date;
+  const unpaid = unpaidScheduled(w);
+  return day <= from || unpaid <= 0 ? 0 : lateFeeFor(unpaid, from, day, rates);
+}
+
 function checkInput(input: StatementInput): void {
   assertIsoDate(input.as_of);
   const ns = new Set<number>();
@@ -126,10 +134,12 @@ export function computeStatement(input: StatementInput): Statement {
 
   const allocations = new Map<number, AppliedPart[]>();
   for (const p of payments) {
-    for (const w of work) accrueTo(w, p.date, rates);
+    // Each row's fee as it stands on the payment day. It is only charged (the segment closed and
+    // rounded) on the rows this payment reaches: a row's stretch is split only when its own
+    // unpaid part changes, so paying an older row does not move a newer row's fee by a céntimo.
     const dues: RowDue[] = work.map((w) => ({
       n: w.n,
-      late_fee_cents: w.late_fee - w.late_fee_paid,
+      late_fee_cents: w.late_fee + pendingFee(w, p.date, rates) - w.late_fee_paid,
       interest_cents: w.interest - w.interest_paid,
       principal_cents: w.principal - w.principal_paid,
     }));
@@ -138,6 +148,7 @@ export function computeStatement(input: StatementInput): Statement {
     const { parts } = allocateOldestFirst(p.amount_cents, dues);
     for (const part of parts) {
       const w = byN.get(part.n)!;
+      accrueTo(w, p.date, rates);
       w.late_fee_paid += part.late_fee_cents;
       w.interest_paid += part.interest_cents;
       w.principal_paid += part.principal_cents;

@@ -93,12 +93,12 @@ describe('a statement row by row', () => {
     expect(s.scheduled_outstanding_cents).toBe(total - 1_600_000);
   });
 
-  it('every payment closes the late-fee segment of every overdue row, each rounded on its own', () => {
-    // Rows 1 and 2 unpaid; one céntimo on 1 Apr goes to row 1 but also closes row 2's first day:
-    // row 2 = 0.566668 → 0.57, then 4 days 2.266672 → 2.27: 2.84, where 5 days at once is 2.83.
+  it('a payment splits the late-fee stretch only of the rows it reaches, so an untouched row keeps its fee', () => {
+    // Rows 1 and 2 unpaid; one céntimo on 1 Apr goes to row 1 only. Row 2's unpaid part did not
+    // change, so its 5 days are one stretch: 2.833340 → 2.83 (splitting it would give 0.57 + 2.27 = 2.84).
     const s = computeStatement(input([DOWN, { id: 2, date: '2026-04-01', amount_cents: 1 }], '2026-04-05'));
     expect(s.allocations.get(2)).toEqual([part(1, 1, 0, 0)]);
-    expect(s.rows[2]!.late_fee_cents).toBe(284);
+    expect(s.rows[2]!.late_fee_cents).toBe(283);
     const unsplit = computeStatement(input([DOWN], '2026-04-05'));
     expect(unsplit.rows[2]!.late_fee_cents).toBe(283);
   });
