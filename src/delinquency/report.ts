@@ -1,0 +1,76 @@
+// Delinquency: live contracts by the age of their oldest unpaid installment on a date, with what
+// is overdue, the late fees still unpaid and the whole outstanding, and totals per bucket.
+import type { Db } from '../db/knex.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { toSolesString } from '../domain/money.ts';
+import { BUCKETS, delinquencyOf, type Bucket } from '../domain/delinquency.ts';
+import { findContractView } from '../contracts/queries.ts';
+import { accountOf } from '../payments/account.ts';
+
+export interface DelinquencyLine {
+  contract_id: number;
+  contract: string;
+  firm_ruc: string;
+  firm_name: string;
+  lot_code: string;
+  oldest_due_date: IsoDate | null;
+  days_late: number;
+  bucket: Bucket;
+  unpaid_overdue_count: number;
+  may_act: boolean;
+  accelerated_on: IsoDate | null;
+  overdue_cents: number;
+  late_fee_cents: number; // late fees accrued and not yet paid on as_of
+  outstanding_cents: number;
+}
+
+export interface BucketTotal {
+  bucket: Bucket; count: number; overdue_cents: number; late_fee_cents: number; outstanding_cents: number;
+}
+
+/**
+ * Active contracts signed on or before `as_of`, oldest delay first. (Contracts awaiting their down
+ * payment have no installment running yet; paid-off and rescinded ones owe nothing.)
+ */
+export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket | null) {
+  const ids: number[] = (await db('contracts').where({ status: 'active' }).andWhere('date', '<=', as_of).orderBy('id').select('id'))
+    .map((r: { id: number }) => Number(r.id));
+  const all: DelinquencyLine[] = [];
+  for (const id of ids) {
+    const c = (await findContractView(db, id))!;
+    const { statement } = await accountOf(db, c, as_of);
+    const d = delinquencyOf(statement);
+    all.push({
+      contract_id: c.id, contract: c.number, firm_ruc: c.firm_ruc, firm_name: c.firm_name, lot_code: c.lot_code,
+      oldest_due_date: d.oldest_due_date, days_late: d.days_late, bucket: d.bucket,
+      unpaid_overdue_count: d.unpaid_overdue_count, may_act: d.may_accelerate_or_rescind,
+      accelerated_on: c.accelerated_on && c.accelerated_on <= as_of ? c.accelerated_on : null,
+      overdue_cents: statement.overdue_cents, late_fee_cents: statement.late_fee_unpaid_cents,
+      outstanding_cents: statement.outstanding_cents,
+    });
+  }
+  all.sort((a, b) => b.days_late - a.days_late || a.contract.localeCompare(b.contract));
+  const totals: BucketTotal[] = BUCKETS.map((b) => {
+    const of = all.filter((l) => l.bucket === b);
+    return {
+      bucket: b, count: of.length,
+      overdue_cents: of.reduce((s, l) => s + l.overdue_cents, 0),
+      late_fee_cents: of.reduce((s, l) => s + l.late_fee_cents, 0),
+      outstanding_cents: of.reduce((s, l) => s + l.outstanding_cents, 0),
+    };
+  });
+  const lines = bucket ? all.filter((l) => l.bucket === bucket) : all;
+  const sum = (f: (l: DelinquencyLine) => number) => lines.reduce((s, l) => s + f(l), 0);
+  return {
+    as_of, bucket, lines, totals,
+    total: { count: lines.length, overdue_cents: sum((l) => l.overdue_cents), late_fee_cents: sum((l) => l.late_fee_cents), outstanding_cents: sum((l) => l.outstanding_cents) },
+  };
+}
+
+export function delinquencyCsv(lines: DelinquencyLine[]): string[][] {
+  return [
+    ['contract', 'firm_ruc', 'lot_code', 'oldest_due_date', 'days_late', 'bucket', 'overdue', 'late_fee', 'outstanding'],
+    ...lines.map((l) => [l.contract, l.firm_ruc, l.lot_code, l.oldest_due_date ?? '', String(l.days_late), l.bucket,
+      toSolesString(l.overdue_cents), toSolesString(l.late_fee_cents), toSolesString(l.outstanding_cents)]),
+  ];
+}
