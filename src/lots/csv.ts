@@ -55,6 +55,10 @@ export function parseLotsCsv(text: string): { lots: ImportedLot[]; errors: LineE
   const [head, ...rows] = records;
   if (!head) return { lots, errors: [{ line: 0, message: 'lots.import.errors.empty' }] };
   const header = head.record.map((h) => h.toLowerCase());
+  // Spreadsheets set to Spanish save "CSV" with semicolons; say so rather than list every column.
+  if (header.length === 1 && header[0]!.includes(';')) {
+    return { lots, errors: [{ line: head.info.lines, message: { key: 'lots.import.errors.semicolons', params: { expected: CSV_COLUMNS.join(',') } } }] };
+  }
   const missing = REQUIRED_ON_IMPORT.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     return { lots, errors: [{ line: head.info.lines, message: { key: 'lots.import.errors.columns', params: { missing: missing.join(', '), expected: CSV_COLUMNS.join(',') } } }] };
