@@ -35,7 +35,7 @@ describe('CSV import (POST /lots/import)', () => {
     expect(await t.db('lots').where({ code: 'A-02' }).first()).toMatchObject({ block: 'A', number: 2, area_dm2: 98025, land_use: 'services', owner: 'municipal', price_per_m2_cents: 10250, status: 'available' });
     expect(await t.db('lots').where({ code: 'M-10' }).first()).toMatchObject({ area_dm2: 320000, owner: 'ministry', price_per_m2_cents: 4500 });
     expect(await countRows(t.db, 'audit_log', { action: 'lot.import' })).toBe(3);
-    const list = textOf((await gerente.get(res.headers.location)).text);
+    const list = textOf((await gerente.get('/lots?imported=3')).text);
     expect(list).toContain('Se importaron 3 lotes.');
     expect(list).toContain('4 de 4 lotes');
   });
