@@ -45,6 +45,11 @@ function bounds(shapes: Point[][]): { minX: number; minY: number; maxX: number; 
 const pointsAttr = (pts: Point[]) => pts.map(([x, y]) => `${round(x)},${round(y)}`).join(' ');
 const round = (n: number) => Math.round(n * 100) / 100;
 
+function widthOf(pts: Point[]): number {
+  const xs = pts.map((p) => p[0]);
+  return Math.max(...xs) - Math.min(...xs);
+}
+
 function centroid(pts: Point[]): Point {
   const x = pts.reduce((s, p) => s + p[0], 0) / pts.length;
   const y = pts.reduce((s, p) => s + p[1], 0) / pts.length;
@@ -65,7 +70,9 @@ export function parkMapSvg(lots: MapLot[], areas: MapArea[], opts: { title: stri
   for (const l of lots) {
     const cls = `lot status-${escapeXml(l.status)} owner-${escapeXml(l.owner)}`;
     parts.push(`<a href="/lots/${encodeURIComponent(l.code)}" class="${cls}"><polygon class="${cls}" points="${pointsAttr(l.outline)}"><title>${escapeXml(l.title)}</title></polygon>`);
-    if (opts.labels) {
+    // A label only where it fits (about 3.6 m a character at the map's label size); the title still
+    // names every lot on hover.
+    if (opts.labels && widthOf(l.outline) >= l.code.length * 3.6) {
       const [cx, cy] = centroid(l.outline);
       parts.push(`<text x="${round(cx)}" y="${round(cy)}" class="lot-label">${escapeXml(l.code)}</text>`);
     }
