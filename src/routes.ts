@@ -9,10 +9,11 @@ import { routes as payments } from './payments/routes.ts';
 import { routes as fund } from './fund/routes.ts';
 import { routes as portal } from './portal/routes.ts';
 import { routes as settings } from './settings/routes.ts';
+import { routes as quote } from './quote/routes.ts';
 import { routes as account } from './account/routes.ts';
 import { routes as map } from './map/routes.ts';
 import { routes as audit } from './audit/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...account, ...map, ...audit,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...audit,
 ];

@@ -1,5 +1,124 @@
-// Routes of the contracts area: one table, read top to bottom.
-import type { RouteDef } from '../web/routing.ts';
+// Routes of the contracts area: one table, read top to bottom. Managers sign sales; staff read;
+// a buyer reads its own contracts on the same URLs (loadContract answers 404 for another firm's).
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
+import { FormError, parseInput } from '../web/errors.ts';
+import { isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
+import { actorOf } from '../web/actor.ts';
+import { listPrice } from '../domain/schedule.ts';
+import { amountInWords } from '../domain/amount-words.ts';
+import { t } from '../web/i18n.ts';
+import { checkSale, signContract, type SaleInput } from './service.ts';
+import {
+  availableMunicipalLots, CONTRACT_STATUSES, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
+} from './queries.ts';
+import { scheduleCsv, scheduleTotals } from './csv.ts';
+import { contractPageSections } from './page-sections.ts';
+
+const saleSchema = z.object({
+  lot_code: requiredText(16),
+  firm_ruc: requiredText(11),
+  date: isoDate(),
+  price: optionalSoles(),
+  price_reason: optionalText(500),
+  member_number: optionalText(32),
+  joined_on: optionalIsoDate(),
+});
+
+function saleInput(body: unknown): SaleInput {
+  const v = parseInput(saleSchema, body);
+  return {
+    lot_code: v.lot_code, firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
+    member_number: v.member_number, joined_on: v.joined_on,
+  };
+}
+
+const listQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(CONTRACT_STATUSES).optional().catch(undefined),
+  year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
+});
+
+async function formLocals(req: Request) {
+  const [lotRows, firms] = await Promise.all([availableMunicipalLots(req.ctx.db), firmsForSale(req.ctx.db)]);
+  const lots = lotRows.map((l: { code: string; area_dm2: number; price_per_m2_cents: number }) => ({
+    ...l, list_price_cents: listPrice(Number(l.area_dm2), Number(l.price_per_m2_cents)),
+  }));
+  return { title: t(req.lang, 'contracts.new'), lots, firms, today: req.ctx.clock.today() };
+}
+
+const listPage: RequestHandler = async (req, res) => {
+  const filters = listQuery.parse(req.query);
+  const contracts = await listContracts(req.ctx.db, filters, req.user!);
+  const total = contracts.reduce((s, c) => s + c.price_cents, 0);
+  res.render('contracts/list', {
+    title: t(req.lang, 'contracts.title'), contracts, filters, statuses: CONTRACT_STATUSES, total_cents: total,
+  });
+};
+
+/** The sale form; with entered values (a GET from its own form) it shows the preview to confirm. */
+const newPage: RequestHandler = async (req, res) => {
+  const locals = await formLocals(req);
+  const q = req.query as Record<string, string>;
+  const values = { date: locals.today, ...q };
+  if (!q.preview) return res.render('contracts/new', { ...locals, values });
+  try {
+    const p = await checkSale(req.ctx.db, saleInput(q), locals.today);
+    res.render('contracts/new', {
+      ...locals, values, preview: {
+        ...p, rows: p.schedule.rows, totals: scheduleTotals(p.schedule.rows),
+        installment_cents: p.schedule.rows[1]?.installment_cents ?? 0,
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    res.status(err.status).render('contracts/new', { ...locals, values, errors: translateErrors(req.lang, err.fields), hasErrors: true });
+  }
+};
+
+const create = formAction({
+  view: 'contracts/new',
+  locals: formLocals,
+  act: async (req) => {
+    const id = await signContract(req.ctx.db, saleInput(req.body), actorOf(req), req.ctx.clock.today());
+    return `/contracts/${id}`;
+  },
+});
+
+async function contractPage(req: Request) {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const [rows, events] = await Promise.all([scheduleOf(req.ctx.db, contract.id), eventsOf(req.ctx.db, contract.id)]);
+  const today = req.ctx.clock.today();
+  const sections = await contractPageSections({ db: req.ctx.db, contract, today, user: req.user });
+  const eventsView = events.map((e: Record<string, unknown>) => ({ ...e, data: e.details ? JSON.parse(String(e.details)) : {} }));
+  return {
+    title: contract.number, contract, rows, events: eventsView, today, totals: scheduleTotals(rows),
+    installment_cents: rows[1]?.installment_cents ?? 0, negotiated: contract.price_cents !== contract.list_price_cents,
+    price_words: amountInWords(contract.price_cents),
+    ...sections,
+  };
+}
+
+const showPage: RequestHandler = async (req, res) => {
+  res.render('contracts/show', await contractPage(req));
+};
+
+const printPage: RequestHandler = async (req, res) => {
+  res.render('contracts/print', await contractPage(req));
+};
+
+const scheduleCsvRoute: RequestHandler = async (req, res) => {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const rows = await scheduleOf(req.ctx.db, contract.id);
+  sendCsv(res, `cronograma-${contract.number}.csv`, scheduleCsv(rows));
+};
 
 export const routes: RouteDef[] = [
+  get('/contracts', STAFF, listPage),
+  get('/contracts/new', MANAGERS, newPage),
+  post('/contracts', MANAGERS, create),
+  get('/contracts/:id', 'user', showPage),
+  get('/contracts/:id/print', 'user', printPage),
+  get('/contracts/:id/schedule.csv', 'user', scheduleCsvRoute),
 ];

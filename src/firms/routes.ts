@@ -1,5 +1,182 @@
-// Routes of the firms area: one table, read top to bottom.
-import type { RouteDef } from '../web/routing.ts';
+// Routes of the firms area (firms, their provisional licences, the ACIPIAS register): one table,
+// read top to bottom. Staff read; managers write.
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { stringify } from 'csv-stringify/sync';
+import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
+import { HttpError, parseInput } from '../web/errors.ts';
+import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
+import { actorOf } from '../web/actor.ts';
+import { addDays, daysBetween } from '../domain/dates.ts';
+import { dniProblem, rucProblem } from '../domain/ruc.ts';
+import { history } from '../audit/audit.ts';
+import { t } from '../web/i18n.ts';
+import {
+  contractsOfFirm, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
+  MEMBERSHIP_STATUSES,
+} from './queries.ts';
+import { createFirm, saveMembership, SECTORS, updateFirm } from './service.ts';
+
+/** Days ahead that the licence list looks for expiries. */
+const LICENCE_WINDOW_DAYS = 30;
+
+const ruc = () => z.string().trim().min(1, 'errors.required').superRefine((v, ctx) => {
+  const p = rucProblem(v);
+  if (p) ctx.addIssue({ code: 'custom', message: `firms.ruc_${p}` });
+});
+const dni = () => z.string().trim().min(1, 'errors.required').superRefine((v, ctx) => {
+  const p = dniProblem(v);
+  if (p) ctx.addIssue({ code: 'custom', message: `firms.dni_${p}` });
+});
+const email = () => z.string().trim().max(254, 'errors.too_long').optional()
+  .refine((v) => !v || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'firms.email_invalid')
+  .transform((v) => (v ? v : null));
+
+const firmFields = {
+  name: requiredText(200),
+  representative_name: requiredText(200),
+  representative_dni: dni(),
+  sector: choice(SECTORS),
+  phone: optionalText(32),
+  email: email(),
+  address: optionalText(255),
+  licence_number: optionalText(64),
+  licence_issued_on: optionalIsoDate(),
+  licence_expires_on: optionalIsoDate(),
+};
+const newFirmSchema = z.object({ ruc: ruc(), ...firmFields });
+const editFirmSchema = z.object(firmFields);
+
+const membershipSchema = z.object({
+  member_number: requiredText(32),
+  joined_on: isoDate(),
+  status: choice(MEMBERSHIP_STATUSES),
+  effective_on: optionalIsoDate(),
+  note: optionalText(255),
+});
+
+const firmListQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  membership: z.enum([...MEMBERSHIP_STATUSES, 'none']).optional().catch(undefined),
+});
+const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional().catch(undefined) });
+
+const sectorOptions = () => ({ sectors: SECTORS, statuses: MEMBERSHIP_STATUSES });
+
+async function firmOr404(req: Parameters<RequestHandler>[0]) {
+  const firm = await findFirm(req.ctx.db, String(req.params.ruc));
+  if (!firm) throw new HttpError(404, 'errors.not_found');
+  return firm;
+}
+
+const listPage: RequestHandler = async (req, res) => {
+  const filters = firmListQuery.parse(req.query);
+  const firms = await listFirms(req.ctx.db, filters);
+  res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES });
+};
+
+const newPage: RequestHandler = (_req, res) => {
+  res.render('firms/form', { ...sectorOptions(), isNew: true, values: {} });
+};
+
+const create = formAction({
+  view: 'firms/form',
+  locals: () => ({ ...sectorOptions(), isNew: true }),
+  act: async (req) => {
+    const input = parseInput(newFirmSchema, req.body);
+    const ruc = await createFirm(req.ctx.db, input, actorOf(req));
+    return `/firms/${ruc}`;
+  },
+});
+
+const licencesPage: RequestHandler = async (req, res) => {
+  const today = req.ctx.clock.today();
+  const rows = await licencesExpiringBy(req.ctx.db, addDays(today, LICENCE_WINDOW_DAYS));
+  const licences = rows.map((f) => ({ ...f, days_left: daysBetween(today, f.licence_expires_on!), expired: f.licence_expires_on! < today }));
+  res.render('firms/licences', { licences, today, windowDays: LICENCE_WINDOW_DAYS });
+};
+
+const showPage: RequestHandler = async (req, res) => {
+  const firm = await firmOr404(req);
+  const db = req.ctx.db;
+  const today = req.ctx.clock.today();
+  const [membership, events, contracts, changes] = await Promise.all([
+    findMembership(db, firm.ruc), membershipEvents(db, firm.ruc), contractsOfFirm(db, firm.ruc), history(db, 'firm', firm.ruc),
+  ]);
+  const licence = firm.licence_expires_on ? {
+    expired: firm.licence_expires_on < today,
+    soon: firm.licence_expires_on >= today && firm.licence_expires_on <= addDays(today, LICENCE_WINDOW_DAYS),
+  } : null;
+  res.render('firms/show', { firm, membership, events, contracts, licence, changes });
+};
+
+const editPage: RequestHandler = async (req, res) => {
+  const firm = await firmOr404(req);
+  res.render('firms/form', { ...sectorOptions(), firm, values: firm });
+};
+
+const update = formAction({
+  view: 'firms/form',
+  locals: async (req) => {
+    const firm = await firmOr404(req);
+    return { ...sectorOptions(), firm };
+  },
+  act: async (req) => {
+    const firm = await firmOr404(req);
+    const input = parseInput(editFirmSchema, req.body);
+    await updateFirm(req.ctx.db, firm.ruc, input, actorOf(req));
+    return `/firms/${firm.ruc}`;
+  },
+});
+
+const membershipPage: RequestHandler = async (req, res) => {
+  const firm = await firmOr404(req);
+  const membership = await findMembership(req.ctx.db, firm.ruc);
+  res.render('firms/membership', {
+    firm, membership, statuses: MEMBERSHIP_STATUSES,
+    values: membership ?? { status: 'active', joined_on: req.ctx.clock.today() },
+  });
+};
+
+const saveMembershipAction = formAction({
+  view: 'firms/membership',
+  locals: async (req) => {
+    const firm = await firmOr404(req);
+    return { firm, membership: await findMembership(req.ctx.db, firm.ruc), statuses: MEMBERSHIP_STATUSES };
+  },
+  act: async (req) => {
+    const firm = await firmOr404(req);
+    const input = parseInput(membershipSchema, req.body);
+    await saveMembership(req.ctx.db, firm.ruc, input, actorOf(req), req.ctx.clock.today());
+    return `/firms/${firm.ruc}`;
+  },
+});
+
+const membersPage: RequestHandler = async (req, res) => {
+  const filters = memberListQuery.parse(req.query);
+  const members = await listMembers(req.ctx.db, filters.status);
+  res.render('firms/members', { members, filters, statuses: MEMBERSHIP_STATUSES });
+};
+
+const membersCsv: RequestHandler = async (req, res) => {
+  const filters = memberListQuery.parse(req.query);
+  const members = await listMembers(req.ctx.db, filters.status);
+  const body = stringify(members.map((m: Record<string, string>) => [m.ruc, m.name, m.member_number, m.joined_on, m.status]), {
+    header: true, columns: ['ruc', 'name', 'member_number', 'joined_on', 'status'],
+  });
+  sendCsv(res, 'socias-acipias.csv', body);
+};
 
 export const routes: RouteDef[] = [
+  get('/firms', STAFF, listPage),
+  get('/firms/new', MANAGERS, newPage),
+  post('/firms', MANAGERS, create),
+  get('/firms/licences', STAFF, licencesPage),
+  get('/firms/:ruc', STAFF, showPage),
+  get('/firms/:ruc/edit', MANAGERS, editPage),
+  post('/firms/:ruc', MANAGERS, update),
+  get('/firms/:ruc/membership/new', MANAGERS, membershipPage),
+  post('/firms/:ruc/membership', MANAGERS, saveMembershipAction),
+  get('/members', STAFF, membersPage),
+  get('/members.csv', STAFF, membersCsv),
 ];

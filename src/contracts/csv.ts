@@ -1,0 +1,34 @@
+// The schedule as CSV (GET /quote.csv and /contracts/<id>/schedule.csv share these columns):
+// n,due_date,principal,interest,installment,balance — soles with a dot and two decimals.
+import { stringify } from 'csv-stringify/sync';
+import { toSolesString } from '../domain/money.ts';
+
+export const SCHEDULE_COLUMNS = ['n', 'due_date', 'principal', 'interest', 'installment', 'balance'];
+
+export interface ScheduleCsvRow {
+  n: number;
+  due_date: string;
+  principal_cents: number;
+  interest_cents: number;
+  installment_cents: number;
+  balance_cents: number;
+}
+
+export function scheduleCsv(rows: readonly ScheduleCsvRow[]): string {
+  return stringify(rows.map((r) => [String(r.n), r.due_date, toSolesString(r.principal_cents),
+    toSolesString(r.interest_cents), toSolesString(r.installment_cents), toSolesString(r.balance_cents)]),
+  { header: true, columns: SCHEDULE_COLUMNS });
+}
+
+/** Totals of a schedule for the screens: principal (= the price), interest, all installments. */
+export function scheduleTotals(rows: readonly ScheduleCsvRow[]) {
+  let principal = 0;
+  let interest = 0;
+  let total = 0;
+  for (const r of rows) {
+    principal += r.principal_cents;
+    interest += r.interest_cents;
+    total += r.installment_cents;
+  }
+  return { principal_cents: principal, interest_cents: interest, total_cents: total };
+}
