@@ -6,6 +6,7 @@ import { routes as lots } from './lots/routes.ts';
 import { routes as firms } from './firms/routes.ts';
 import { routes as contracts } from './contracts/routes.ts';
 import { routes as payments } from './payments/routes.ts';
+import { routes as delinquency } from './delinquency/routes.ts';
 import { routes as fund } from './fund/routes.ts';
 import { routes as portal } from './portal/routes.ts';
 import { routes as settings } from './settings/routes.ts';
@@ -15,5 +16,5 @@ import { routes as map } from './map/routes.ts';
 import { routes as audit } from './audit/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...audit,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...audit,
 ];

@@ -1,5 +1,144 @@
 // Routes of the payments area: one table, read top to bottom.
-import type { RouteDef } from '../web/routing.ts';
+//   GET  /contracts/:id/payments/new        payment form; with entered values, the preview   MANAGERS
+//   POST /contracts/:id/payments            records it → 303 /receipts/<number>              MANAGERS
+//   GET  /receipts/:number                  printable receipt (a buyer: its own only)        user
+//   POST /receipts/:number/reverse          voids it → 303 back to the receipt               MANAGERS
+//   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import { stringify } from 'csv-stringify/sync';
+import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
+import { FormError, notFound, parseInput } from '../web/errors.ts';
+import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { actorOf } from '../web/actor.ts';
+import { t } from '../web/i18n.ts';
+import { loadContract } from '../contracts/queries.ts';
+import { addContractPageSection } from '../contracts/page-sections.ts';
+import { accountOf } from './account.ts';
+import { newFormToken, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
+import { contractPaymentsPanel, dueDatesOf, partsView, receiptPage, statementCsv, statementPage, summaryOf } from './views.ts';
+import { RECEIPT_NUMBER_RE } from './queries.ts';
+
+const METHODS = ['cash', 'deposit', 'transfer'] as const;
+const TOKEN_RE = /^[0-9a-f]{32}$/;
+
+const paymentSchema = z.object({
+  date: isoDate(),
+  amount: positiveSoles(),
+  method: choice(METHODS),
+  reference: optionalText(64),
+  form_token: z.string().trim().optional().transform((v) => (v && TOKEN_RE.test(v) ? v : null)),
+});
+
+const reverseSchema = z.object({ reason: requiredText(500) });
+const asOfSchema = z.object({ as_of: optionalIsoDate() });
+
+/** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
+const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
+
+/** The page's own CSRF token when a refused POST renders the form again (GETs get a fresh one). */
+const csrfOf = (req: Request) => (typeof req.body?._csrf === 'string' ? { csrfToken: req.body._csrf } : {});
+
+async function paymentFormLocals(req: Request) {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const today = req.ctx.clock.today();
+  const { statement } = await accountOf(req.ctx.db, contract, today);
+  return {
+    title: t(req.lang, 'payments.new.title'),
+    contract, today, summary: summaryOf(statement),
+    payable: contract.status === 'awaiting_down_payment' || contract.status === 'active',
+    methods: METHODS,
+    form_token: tokenFrom(req.body?.form_token ?? req.query.form_token),
+    ...csrfOf(req),
+  };
+}
+
+const showPaymentForm: RequestHandler = async (req, res) => {
+  const locals = await paymentFormLocals(req);
+  const q = req.query as Record<string, unknown>;
+  const entered = q.date !== undefined || q.amount !== undefined;
+  const values = entered ? { ...q } : { date: locals.today, method: 'cash' };
+  if (!entered || !locals.payable) return res.render('payments/new', { ...locals, values });
+  try {
+    const input = parseInput(paymentSchema, q);
+    const preview = await previewContractPayment(req.ctx.db, locals.contract,
+      { date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference }, locals.today);
+    res.render('payments/new', {
+      ...locals, values, input,
+      preview: {
+        parts: partsView(preview.parts, dueDatesOf(preview.after)),
+        before: summaryOf(preview.before), after: summaryOf(preview.after),
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    res.status(err.status).render('payments/new', { ...locals, values, errors: translateErrors(req.lang, err.fields), hasErrors: true });
+  }
+};
+
+const createPayment = formAction({
+  view: 'payments/new',
+  locals: paymentFormLocals,
+  act: async (req) => {
+    const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+    const input = parseInput(paymentSchema, req.body);
+    const number = await recordPayment(req.ctx.db, contract.id, {
+      date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference,
+      form_token: input.form_token,
+    }, req.ctx.clock.today(), actorOf(req));
+    return `/receipts/${number}`;
+  },
+});
+
+function receiptNumberParam(req: Request): string {
+  const number = String(req.params.number);
+  if (!RECEIPT_NUMBER_RE.test(number)) throw notFound();
+  return number;
+}
+
+const showReceipt: RequestHandler = async (req, res) => {
+  const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
+  res.render('receipts/show', { title: page.receipt.number, ...page });
+};
+
+const reverse = formAction({
+  view: 'receipts/show',
+  locals: async (req) => {
+    const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
+    return { title: page.receipt.number, ...page, ...csrfOf(req) };
+  },
+  act: async (req) => {
+    const number = receiptNumberParam(req);
+    const input = parseInput(reverseSchema, req.body);
+    await reverseReceipt(req.ctx.db, number, input.reason, req.ctx.clock.today(), actorOf(req));
+    return `/receipts/${number}`;
+  },
+});
+
+async function statementFor(req: Request) {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const { as_of } = parseInput(asOfSchema, req.query);
+  return statementPage(req.ctx.db, contract, as_of ?? req.ctx.clock.today());
+}
+
+const showStatement: RequestHandler = async (req, res) => {
+  const page = await statementFor(req);
+  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page });
+};
+
+const statementCsvRoute: RequestHandler = async (req, res) => {
+  const page = await statementFor(req);
+  sendCsv(res, `estado-de-cuenta-${page.contract.number}-${page.statement.as_of}.csv`, stringify(statementCsv(page.statement)));
+};
+
+// The contract page shows the payments panel (views/partials/contract-payments.hbs) from this loader.
+addContractPageSection('payments', ({ db, contract, today, user }) => contractPaymentsPanel(db, contract, today, user));
 
 export const routes: RouteDef[] = [
+  get('/contracts/:id/payments/new', MANAGERS, showPaymentForm),
+  post('/contracts/:id/payments', MANAGERS, createPayment),
+  get('/receipts/:number', 'user', showReceipt),
+  post('/receipts/:number/reverse', MANAGERS, reverse),
+  get('/contracts/:id/statement', 'user', showStatement),
+  get('/contracts/:id/statement.csv', 'user', statementCsvRoute),
 ];

@@ -16,7 +16,7 @@ import { ACTOR, pay, reverse, sale, setRates } from './sales-fixtures.ts';
 const TODAY = '2026-11-25';
 let db: Db;
 let dir: string;
-const ids: Record<string, number> = {};
+const ids = { a: 0, b: 0, c: 0, d: 0, e: 0 };
 
 beforeAll(async () => {
   ({ db, dir } = await tempDb());
@@ -72,7 +72,7 @@ describe('ledger after a whole history', () => {
     const fromReceipts = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
       .where('l.account_code', '3101').whereIn('e.source_type', ['receipt', 'receipt_void'])
       .sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
-    expect(Number(fromReceipts[0].c) - Number(fromReceipts[0].d)).toBe(municipal);
+    expect(Number(fromReceipts[0]!.c) - Number(fromReceipts[0]!.d)).toBe(municipal);
     // A: 15,000 + 1,416.67 + 3,000 + 1,416.67 + 20,000 (the voided deposit out); B: 16,500; C: 50,000; D: 7,000.
     expect(municipal).toBe(1_500_000 + 141_667 + 300_000 + 141_667 + 2_000_000 + 1_650_000 + 5_000_000 + 700_000);
     const refund = (await db('rescissions').where({ contract_id: ids.b }).first()).returned_cents;
@@ -120,7 +120,7 @@ describe('ledger after a whole history', () => {
         .where({ 'l.account_code': '1201', 'e.source_id': String(r.id) }).whereIn('e.source_type', ['receipt', 'receipt_void', 'receipt_adjustment'])
         .sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
       const s = r.status === 'valid' ? (statement.allocations.get(r.id) ?? []).reduce((t, p) => t + p.interest_cents + p.principal_cents, 0) : 0;
-      expect([r.number, Number(row.c) - Number(row.d)]).toEqual([r.number, s]);
+      expect([r.number, Number(row!.c) - Number(row!.d)]).toEqual([r.number, s]);
     }
   });
 });

@@ -87,7 +87,7 @@ describe('reversing a receipt', () => {
     expect(await contract(c.id)).toMatchObject({ status: 'awaiting_down_payment', activated_on: null, lot_status: 'awaiting_down_payment' });
     expect(await liveActivationEntry(db, c.id)).toBeNull();
     const [r] = await db('journal_lines').where({ contract_id: c.id, account_code: '1201' }).sum({ d: 'debit_cents', c: 'credit_cents' });
-    expect(Number(r.d) - Number(r.c)).toBe(0);
+    expect(Number(r!.d) - Number(r!.c)).toBe(0);
     // Paying it again activates it again.
     await pay(db, c.id, '2026-01-16', 1_500_000, TODAY);
     expect(await contract(c.id)).toMatchObject({ status: 'active', activated_on: '2026-01-16' });

@@ -1,0 +1,94 @@
+// Routes of delinquency, acceleration and rescission: one table, read top to bottom.
+//   GET  /delinquency[.csv]?as_of=&bucket=      contracts by age of the oldest unpaid installment  STAFF
+//   GET  /contracts/:id/acceleration/new        form + where the contract stands              MANAGERS
+//   POST /contracts/:id/acceleration            resolution_number, date → 303 statement      MANAGERS
+//   GET  /contracts/:id/rescission/new          what was received, paid share vs threshold    MANAGERS
+//   POST /contracts/:id/rescission              resolution_number, resolution_date, compensation, penalty
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import { stringify } from 'csv-stringify/sync';
+import { formAction, get, post, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
+import { parseInput } from '../web/errors.ts';
+import { isoDate, optionalIsoDate, requiredText, soles } from '../web/fields.ts';
+import { actorOf } from '../web/actor.ts';
+import { t } from '../web/i18n.ts';
+import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
+import { loadContract } from '../contracts/queries.ts';
+import { delinquencyCsv, delinquencyReport } from './report.ts';
+import { accelerateContract, rescindContract, rescissionCheck } from './service.ts';
+
+const reportSchema = z.object({
+  as_of: optionalIsoDate(),
+  bucket: z.string().optional().transform((v) => (v && (BUCKETS as readonly string[]).includes(v) ? v as Bucket : null)),
+});
+
+const accelerationSchema = z.object({ resolution_number: requiredText(64), date: isoDate() });
+const rescissionSchema = z.object({
+  resolution_number: requiredText(64), resolution_date: isoDate(), compensation: soles(), penalty: soles(),
+});
+
+async function report(req: Request) {
+  const q = parseInput(reportSchema, req.query);
+  return delinquencyReport(req.ctx.db, q.as_of ?? req.ctx.clock.today(), q.bucket);
+}
+
+const showReport: RequestHandler = async (req, res) => {
+  const r = await report(req);
+  res.render('delinquency/index', { title: t(req.lang, 'delinquency.title'), ...r, buckets: BUCKETS });
+};
+
+const reportCsv: RequestHandler = async (req, res) => {
+  const r = await report(req);
+  sendCsv(res, `morosidad-${r.as_of}.csv`, stringify(delinquencyCsv(r.lines)));
+};
+
+const csrfOf = (req: Request) => (typeof req.body?._csrf === 'string' ? { csrfToken: req.body._csrf } : {});
+
+async function actionLocals(req: Request) {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const today = req.ctx.clock.today();
+  const check = await rescissionCheck(req.ctx.db, contract, today);
+  return { contract, today, check, live: contract.status === 'active', values: { date: today, resolution_date: today }, ...csrfOf(req) };
+}
+
+const showAcceleration: RequestHandler = async (req, res) => {
+  res.render('delinquency/acceleration', { title: t(req.lang, 'acceleration.title'), ...await actionLocals(req) });
+};
+
+const accelerate = formAction({
+  view: 'delinquency/acceleration',
+  locals: actionLocals,
+  act: async (req) => {
+    const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+    const input = parseInput(accelerationSchema, req.body);
+    await accelerateContract(req.ctx.db, contract.id, input, req.ctx.clock.today(), actorOf(req));
+    return `/contracts/${contract.id}/statement`;
+  },
+});
+
+const showRescission: RequestHandler = async (req, res) => {
+  res.render('delinquency/rescission', { title: t(req.lang, 'rescission.title'), ...await actionLocals(req) });
+};
+
+const rescind = formAction({
+  view: 'delinquency/rescission',
+  locals: actionLocals,
+  act: async (req) => {
+    const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+    const input = parseInput(rescissionSchema, req.body);
+    await rescindContract(req.ctx.db, contract.id, {
+      resolution_number: input.resolution_number, resolution_date: input.resolution_date,
+      compensation_cents: input.compensation, penalty_cents: input.penalty,
+    }, req.ctx.clock.today(), actorOf(req));
+    return `/contracts/${contract.id}`;
+  },
+});
+
+export const routes: RouteDef[] = [
+  get('/delinquency', STAFF, showReport),
+  get('/delinquency.csv', STAFF, reportCsv),
+  get('/contracts/:id/acceleration/new', MANAGERS, showAcceleration),
+  post('/contracts/:id/acceleration', MANAGERS, accelerate),
+  get('/contracts/:id/rescission/new', MANAGERS, showRescission),
+  post('/contracts/:id/rescission', MANAGERS, rescind),
+];

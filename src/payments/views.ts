@@ -1,0 +1,114 @@
+// What the payment, receipt and statement pages show, built from a replay and the stored rows.
+// Plain objects for the views: amounts stay céntimos (the `money` helper formats them).
+import type { Db } from '../db/knex.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { toSolesString } from '../domain/money.ts';
+import type { Statement } from '../domain/statement.ts';
+import type { AppliedPart } from '../domain/allocation.ts';
+import { amountInWords } from '../domain/amount-words.ts';
+import { delinquencyOf } from '../domain/delinquency.ts';
+import { rescissionAllowed } from '../domain/rescission.ts';
+import { findContractView, type ContractView } from '../contracts/queries.ts';
+import type { CurrentUser } from '../web/routing.ts';
+import { notFound } from '../web/errors.ts';
+import { accountOf } from './account.ts';
+import { allocationsOf, findReceipt, type ReceiptRow } from './queries.ts';
+
+/** The figures every screen that shows what is owed carries (late fees included, never hidden). */
+export function summaryOf(s: Statement) {
+  return {
+    as_of: s.as_of,
+    total_paid_cents: s.total_paid_cents,
+    principal_paid_cents: s.principal_paid_cents,
+    interest_paid_cents: s.interest_paid_cents,
+    late_fee_paid_cents: s.late_fee_paid_cents,
+    late_fee_accrued_cents: s.late_fee_accrued_cents,
+    late_fee_unpaid_cents: s.late_fee_unpaid_cents,
+    scheduled_outstanding_cents: s.scheduled_outstanding_cents,
+    outstanding_cents: s.outstanding_cents,
+    overdue_cents: s.overdue_cents,
+    next_due: s.next_due,
+    down_payment_paid: s.down_payment_paid,
+    paid_off: s.paid_off,
+  };
+}
+
+/** A payment's parts with each row's due date, and their totals. */
+export function partsView(parts: readonly AppliedPart[], dueDates: Map<number, IsoDate>) {
+  const rows = parts.map((p) => ({
+    ...p, due_date: dueDates.get(p.n) ?? null, total_cents: p.late_fee_cents + p.interest_cents + p.principal_cents,
+  }));
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
+  return {
+    rows,
+    late_fee_cents: sum((r) => r.late_fee_cents), interest_cents: sum((r) => r.interest_cents),
+    principal_cents: sum((r) => r.principal_cents), total_cents: sum((r) => r.total_cents),
+  };
+}
+
+export const dueDatesOf = (s: Statement) => new Map(s.rows.map((r) => [r.n, r.due_date]));
+
+/** One statement.csv / screen row per schedule row (INTERFACES.md "Payments"). */
+export function statementCsv(s: Statement): string[][] {
+  const header = ['n', 'due_date', 'installment', 'paid', 'late_fee', 'outstanding', 'status'];
+  return [header, ...s.rows.map((r) => [String(r.n), r.due_date, toSolesString(r.installment_cents),
+    toSolesString(r.paid_cents), toSolesString(r.late_fee_cents), toSolesString(r.outstanding_cents), r.status])];
+}
+
+/** The receipt `user` may see (a buyer only its firm's, else 404), with what its printout shows. */
+export async function receiptPage(db: Db, number: string, user: CurrentUser | undefined) {
+  const receipt = await findReceipt(db, number);
+  if (!receipt || !user) throw notFound();
+  const contract = await findContractView(db, receipt.contract_id);
+  if (!contract) throw notFound();
+  if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
+  const schedule = await db('schedule_rows').where({ contract_id: contract.id }).select('n', 'due_date');
+  const dueDates = new Map(schedule.map((r: { n: number; due_date: string }) => [Number(r.n), r.due_date]));
+  const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
+  return {
+    receipt, contract, allocation,
+    amount_words: amountInWords(receipt.amount_cents),
+    is_void: receipt.status === 'void',
+    can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && ['admin', 'manager'].includes(user.role),
+  };
+}
+
+/** The statement of account on `as_of`: rows, receipts, summary, and the art. 1561 flag. */
+export async function statementPage(db: Db, contract: ContractView, as_of: IsoDate) {
+  const { statement, receipts } = await accountOf(db, contract, as_of);
+  const delinquency = delinquencyOf(statement);
+  return {
+    contract, statement, summary: summaryOf(statement), delinquency,
+    rows: statement.rows,
+    receipts: receipts.filter((r) => r.date <= as_of).map((r) => receiptLine(r, statement)),
+  };
+}
+
+function receiptLine(r: ReceiptRow, s: Statement) {
+  const parts = s.allocations.get(r.id) ?? [];
+  return {
+    ...r, is_void: r.status === 'void',
+    rows: parts.map((p) => p.n),
+    late_fee_cents: parts.reduce((t, p) => t + p.late_fee_cents, 0),
+    scheduled_cents: parts.reduce((t, p) => t + p.interest_cents + p.principal_cents, 0),
+  };
+}
+
+/** The contract page's payments panel: summary, receipts, and what the law allows now. */
+export async function contractPaymentsPanel(db: Db, contract: ContractView, today: IsoDate, user: CurrentUser | undefined) {
+  const page = await statementPage(db, contract, today);
+  const staff = user?.role === 'admin' || user?.role === 'manager';
+  const live = contract.status === 'active';
+  const may = page.delinquency.may_accelerate_or_rescind && live;
+  const share = rescissionAllowed(page.statement.principal_paid_cents, contract.price_cents, contract.rescission_threshold_ppm);
+  const rescission = contract.status === 'rescinded' ? await db('rescissions').where({ contract_id: contract.id }).first() : null;
+  return {
+    ...page, rescission,
+    can_pay: staff && (contract.status === 'awaiting_down_payment' || live),
+    can_act: staff && may,
+    may_act: may,
+    accelerated: contract.accelerated_on !== null,
+    rescission_allowed: share.allowed,
+    paid_ppm: share.paid_ppm,
+  };
+}
