@@ -38,7 +38,7 @@ export async function sale(db: Db, opts: { date: string; today: string; area_dm2
   const lot_code = `T-${(serial % 999) + 1}`;
   const firm_ruc = ruc(n);
   const [lot] = await db('lots').insert({
-    code: lot_code, block: 'T', number: (serial % 999) + 1, area_dm2: opts.area_dm2 ?? 100_000, land_use: 'industria_liviana',
+    code: lot_code, block: 'T', number: (serial % 999) + 1, area_dm2: opts.area_dm2 ?? 100_000, land_use: 'light_industry',
     owner: 'municipal', price_per_m2_cents: opts.price_per_m2_cents ?? 10_000, status: 'available', created_at: now, updated_at: now,
   }).returning('id');
   await db('firms').insert({
