@@ -87,7 +87,8 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     res.locals.isDemo = demo;
     res.locals.currentPath = req.originalUrl;
     res.locals.role = req.user ? { [req.user.role]: true } : {};
-    if (req.method === 'GET' && req.session) res.locals.csrfToken = generateToken(req);
+    // Also on POST: a refused form is rendered again and must carry the (unchanged) token.
+    if (req.session) res.locals.csrfToken = generateToken(req);
     next();
   };
   app.use(loadUser);
