@@ -81,7 +81,7 @@ function changesOf(lang: Lang, details: string | null): Change[] {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return [{ label: '', before: '', after: formatValue(lang, '', parsed), changed: false }];
   }
-  return Object.entries(parsed as Record<string, unknown>).map(([field, v]) => {
+  const changes = Object.entries(parsed as Record<string, unknown>).map(([field, v]) => {
     const fieldLabel = label(lang, `audit.field.${field}`, field.replace(/_/g, ' '));
     // diff() writes [before, after]; anything else is a value recorded with the action.
     if (Array.isArray(v) && v.length === 2) {
@@ -89,6 +89,8 @@ function changesOf(lang: Lang, details: string | null): Change[] {
     }
     return { label: fieldLabel, before: '', after: formatValue(lang, field, v), changed: false };
   });
+  // An empty value recorded with an action (a buyer's RUC on a staff user) says nothing.
+  return changes.filter((c) => c.after !== '' || c.before !== '');
 }
 
 export function historyView(rows: readonly AuditRow[], lang: Lang): HistoryEntry[] {

@@ -123,6 +123,14 @@ describe('the park has 80 ha', () => {
     expect(shrink.status).toBe(303);
     expect((await t2.db('lots').where({ code: 'A-01' }).first()).area_dm2).toBe(90_000);
   });
+
+  it('lets a refused form be corrected and sent again: the page it comes back on carries its token', async () => {
+    const refused = await submit(agent, '/lots/new', '/lots', { ...lotC07, code: 'E-02', area_m2: '50.00', price_per_m2: 'abc' });
+    expect(refused.status).toBe(400);
+    const again = await agent.post('/lots').type('form').send({ _csrf: csrfFrom(refused.text), ...lotC07, code: 'E-02', area_m2: '50.00' });
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/lots/E-02');
+  });
 });
 
 describe('editing a lot (POST /lots/<code>)', () => {
