@@ -8,12 +8,17 @@ import { createUser, setPassword } from './auth/service.ts';
 import { FormError } from './web/errors.ts';
 import { t } from './web/i18n.ts';
 import type { Role } from './web/routing.ts';
+import { writeFileSync } from 'node:fs';
+import { isIsoDate } from './domain/dates.ts';
+import { ledgerJournal } from './fund/reports.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
   user:password <username> --password <pw>      reset a password (logs the user out everywhere)
   backup <file>                                 online copy of the SQLite database, checked after writing
   restore <file>                                replace the database with a backup (the current one is kept beside it)
+  export:ledger [--out <file>] [--from <date>] [--to <date>]
+                                                the ledger as an hledger journal (to stdout without --out)
 `;
 
 type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
@@ -33,6 +38,13 @@ const commands: Record<string, Command> = {
     if (!file) throw new Error(USAGE);
     const bytes = await backupTo(db, file);
     return `Backup written to ${file} (${bytes} bytes, integrity ok).`;
+  },
+  async 'export:ledger'(db, _args, v) {
+    for (const d of [v.from, v.to]) if (d !== undefined && !isIsoDate(d)) throw new Error(`Not a YYYY-MM-DD date: ${d}\n${USAGE}`);
+    const journal = await ledgerJournal(db, { from: v.from ?? null, to: v.to ?? null });
+    if (!v.out) return journal.replace(/\n$/, '');
+    writeFileSync(v.out, journal, 'utf8');
+    return `Journal written to ${v.out}.`;
   },
 };
 
@@ -68,7 +80,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const { positionals, values } = parseArgs({
     args: rest, allowPositionals: true, strict: false,
-    options: { role: { type: 'string' }, password: { type: 'string' }, ruc: { type: 'string' }, email: { type: 'string' }, out: { type: 'string' } },
+    options: { role: { type: 'string' }, password: { type: 'string' }, ruc: { type: 'string' }, email: { type: 'string' }, out: { type: 'string' },
+      from: { type: 'string' }, to: { type: 'string' } },
   });
   const db = createDb(loadConfig().DATABASE_URL);
   try {

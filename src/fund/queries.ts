@@ -1,0 +1,210 @@
+// SQL of the fund area: reads only. Rows come out with numbers as numbers (SQLite bigints arrive
+// as numbers, PostgreSQL's as strings) and dates as 'YYYY-MM-DD'.
+import type { Db } from '../db/knex.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import type { AccountRow, LedgerEntry, ReceiptRow } from '../domain/fund-reports.ts';
+import type { ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
+
+const num = (v: unknown) => Number(v ?? 0);
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export async function listAccounts(db: Db): Promise<AccountRow[]> {
+  const rows = await db('accounts').orderBy('code');
+  return rows.map((a: Record<string, unknown>) => ({
+    code: String(a.code), name: String(a.name), label_es: String(a.label_es), label_en: String(a.label_en), type: String(a.type),
+  }));
+}
+
+/** Journal entries with their lines, optionally only those dated in [from, to]. */
+export async function loadEntries(db: Db, range: { from?: IsoDate | null; to?: IsoDate | null } = {}): Promise<LedgerEntry[]> {
+  const q = db('journal_entries').orderBy([{ column: 'date' }, { column: 'id' }]);
+  if (range.from) q.where('date', '>=', range.from);
+  if (range.to) q.where('date', '<=', range.to);
+  const entries = await q.select('id', 'date', 'description', 'source_type', 'source_id', 'reverses_entry_id');
+  const lq = db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id').orderBy('l.id')
+    .select('l.entry_id', 'l.account_code', 'l.debit_cents', 'l.credit_cents', 'l.contract_id', 'l.project_id');
+  if (range.from) lq.where('e.date', '>=', range.from);
+  if (range.to) lq.where('e.date', '<=', range.to);
+  const lines = await lq;
+  const byEntry = new Map<number, LedgerEntry>();
+  const out = entries.map((e: Record<string, unknown>) => {
+    const entry: LedgerEntry = {
+      id: num(e.id), date: String(e.date), description: String(e.description), source_type: String(e.source_type),
+      source_id: String(e.source_id), reverses_entry_id: numOrNull(e.reverses_entry_id), lines: [],
+    };
+    byEntry.set(entry.id, entry);
+    return entry;
+  });
+  for (const l of lines as Record<string, unknown>[]) {
+    byEntry.get(num(l.entry_id))?.lines.push({
+      account_code: String(l.account_code), debit_cents: num(l.debit_cents), credit_cents: num(l.credit_cents),
+      contract_id: numOrNull(l.contract_id), project_id: numOrNull(l.project_id),
+    });
+  }
+  return out;
+}
+
+/** Who recorded each entry, which entry reversed it and the dates of both ends of each reversal,
+ *  so that the journal can link an entry to its reversal even across periods. */
+export async function entryExtras(db: Db, entries: { id: number; reverses_entry_id: number | null }[]) {
+  const made = new Map<number, string | null>();
+  const reversedBy = new Map<number, { id: number; date: string }>();
+  const dateOf = new Map<number, string>();
+  const ids = entries.map((e) => e.id);
+  const originals = entries.map((e) => e.reverses_entry_id).filter((id): id is number => id !== null);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await db('journal_entries as e').leftJoin('users as u', 'u.id', 'e.created_by')
+      .whereIn('e.id', chunk).select('e.id', 'u.username');
+    for (const r of rows) made.set(num(r.id), r.username ?? null);
+    const rev = await db('journal_entries').whereIn('reverses_entry_id', chunk).select('id', 'date', 'reverses_entry_id');
+    for (const r of rev) reversedBy.set(num(r.reverses_entry_id), { id: num(r.id), date: String(r.date) });
+  }
+  for (let i = 0; i < originals.length; i += 500) {
+    const rows = await db('journal_entries').whereIn('id', originals.slice(i, i + 500)).select('id', 'date');
+    for (const r of rows) dateOf.set(num(r.id), String(r.date));
+  }
+  return { made, reversedBy, dateOf };
+}
+
+/** Contract numbers and project codes by id, to name the lines of the journal. */
+export async function lineNames(db: Db) {
+  const contracts = await db('contracts').select('id', 'number');
+  const projects = await db('projects').select('id', 'code');
+  return {
+    contracts: new Map(contracts.map((c: { id: number; number: string }) => [num(c.id), c.number])),
+    projects: new Map(projects.map((p: { id: number; code: string }) => [num(p.id), p.code])),
+  };
+}
+
+/** The SQL condition "the contract's lot was municipal when it was sold": municipal now, and not
+ *  by a transfer from the ministry resolved after the contract's date. */
+const MUNICIPAL_AT_SALE = `(l.owner = 'municipal' AND NOT EXISTS (SELECT 1 FROM lot_transfers t
+  WHERE t.lot_id = l.id AND t.resolution_date > c.date))`;
+
+export async function loadReceipts(db: Db, range: { from?: IsoDate; to?: IsoDate } = {}): Promise<(ReceiptRow & ReconReceipt)[]> {
+  const q = db('receipts as r').join('contracts as c', 'c.id', 'r.contract_id').join('lots as l', 'l.id', 'c.lot_id')
+    .join('firms as f', 'f.ruc', 'c.firm_ruc')
+    .orderBy([{ column: 'r.date' }, { column: 'r.id' }])
+    .select('r.id', 'r.number', 'r.date', 'r.amount_cents', 'r.method', 'r.status', 'r.void_reason', 'r.contract_id',
+      'c.number as contract_number', 'f.name as firm_name', 'l.code as lot_code', db.raw(`${MUNICIPAL_AT_SALE} as municipal`));
+  if (range.from) q.where('r.date', '>=', range.from);
+  if (range.to) q.where('r.date', '<=', range.to);
+  const rows = await q;
+  return rows.map((r: Record<string, unknown>) => ({
+    id: num(r.id), number: String(r.number), date: String(r.date), amount_cents: num(r.amount_cents), method: String(r.method),
+    status: String(r.status), void_reason: (r.void_reason as string | null) ?? null, contract_id: num(r.contract_id),
+    contract_number: String(r.contract_number), firm_name: String(r.firm_name), municipal: Boolean(Number(r.municipal)),
+  }));
+}
+
+/** Refunds on rescission, dated by the rescission's resolution. */
+export async function loadRefunds(db: Db): Promise<ReconRefund[]> {
+  const rows = await db('rescissions as r').join('contracts as c', 'c.id', 'r.contract_id')
+    .select('r.id', 'r.contract_id', 'c.number as contract_number', 'r.resolution_date', 'r.returned_cents');
+  return rows.map((r: Record<string, unknown>) => ({
+    id: num(r.id), contract_id: num(r.contract_id), contract_number: String(r.contract_number),
+    date: String(r.resolution_date), returned_cents: num(r.returned_cents),
+  }));
+}
+
+export interface ProjectRow {
+  id: number; code: string; name: string; description: string | null; budget_cents: number; status: string;
+  created_at: string; updated_at: string;
+}
+
+const projectOf = (p: Record<string, unknown>): ProjectRow => ({
+  id: num(p.id), code: String(p.code), name: String(p.name), description: (p.description as string | null) ?? null,
+  budget_cents: num(p.budget_cents), status: String(p.status), created_at: String(p.created_at), updated_at: String(p.updated_at),
+});
+
+export async function listProjects(db: Db): Promise<ProjectRow[]> {
+  return (await db('projects').orderBy('code')).map(projectOf);
+}
+
+export async function findProject(db: Db, id: number): Promise<ProjectRow | undefined> {
+  const p = await db('projects').where({ id }).first();
+  return p ? projectOf(p) : undefined;
+}
+
+/** How many spendings of each project were recorded beyond its budget or the fund (valid ones). */
+export async function flaggedCounts(db: Db): Promise<Map<number, number>> {
+  const rows = await db('spendings').where({ status: 'valid' })
+    .andWhere((w) => w.where('over_budget', true).orWhere('over_fund', true))
+    .groupBy('project_id').select('project_id').count({ n: '*' });
+  return new Map(rows.map((r: Record<string, unknown>) => [num(r.project_id), num(r.n)]));
+}
+
+export interface SpendingRow {
+  id: number; project_id: number; project_code: string; project_name: string; date: string;
+  supplier_ruc: string; supplier_name: string; document_number: string; description: string; amount_cents: number;
+  fund_available_cents: number; budget_remaining_cents: number; over_fund: boolean; over_budget: boolean;
+  entry_id: number; status: string; reversal_reason: string | null; reversed_on: string | null;
+  reversal_entry_id: number | null; reversed_by_name: string | null; recorded_by_name: string | null; created_at: string;
+}
+
+function spendingQuery(db: Db) {
+  return db('spendings as s').join('projects as p', 'p.id', 's.project_id').leftJoin('users as u', 'u.id', 's.reversed_by')
+    .select('s.*', 'p.code as project_code', 'p.name as project_name', 'u.username as reversed_by_name')
+    .orderBy([{ column: 's.date' }, { column: 's.id' }]);
+}
+
+const spendingOf = (s: Record<string, unknown>): SpendingRow => ({
+  id: num(s.id), project_id: num(s.project_id), project_code: String(s.project_code), project_name: String(s.project_name),
+  date: String(s.date), supplier_ruc: String(s.supplier_ruc), supplier_name: String(s.supplier_name),
+  document_number: String(s.document_number), description: String(s.description), amount_cents: num(s.amount_cents),
+  fund_available_cents: num(s.fund_available_cents), budget_remaining_cents: num(s.budget_remaining_cents),
+  over_fund: Boolean(Number(s.over_fund)), over_budget: Boolean(Number(s.over_budget)), entry_id: num(s.entry_id),
+  status: String(s.status), reversal_reason: (s.reversal_reason as string | null) ?? null,
+  reversed_on: (s.reversed_on as string | null) ?? null, reversal_entry_id: numOrNull(s.reversal_entry_id),
+  reversed_by_name: (s.reversed_by_name as string | null) ?? null, recorded_by_name: (s.recorded_by_name as string | null) ?? null,
+  created_at: String(s.created_at),
+});
+
+export async function listSpendings(db: Db, filter: { project_id?: number } = {}): Promise<SpendingRow[]> {
+  const q = spendingQuery(db);
+  if (filter.project_id !== undefined) q.where('s.project_id', filter.project_id);
+  return (await q).map(spendingOf);
+}
+
+export async function findSpending(db: Db, id: number): Promise<SpendingRow | undefined> {
+  const s = await spendingQuery(db).where('s.id', id).first();
+  return s ? spendingOf(s) : undefined;
+}
+
+export function reconSpendings(rows: SpendingRow[]): ReconSpending[] {
+  return rows.map((s) => ({ id: s.id, date: s.date, amount_cents: s.amount_cents, status: s.status, project_code: s.project_code }));
+}
+
+/** Σ of a project's valid spendings: what its budget has already paid for. */
+export async function spentOnProject(db: Db, projectId: number): Promise<number> {
+  const [r] = await db('spendings').where({ project_id: projectId, status: 'valid' }).sum({ s: 'amount_cents' });
+  return num(r?.s);
+}
+
+/** Every contract with what the subledger and the expected inflows need to replay its account. */
+export async function loadContractsForReplay(db: Db) {
+  const contracts = await db('contracts as c').join('lots as l', 'l.id', 'c.lot_id').join('firms as f', 'f.ruc', 'c.firm_ruc')
+    .orderBy('c.id')
+    .select('c.id', 'c.number', 'c.status', 'c.accelerated_on', 'c.rescinded_on', 'l.code as lot_code', 'f.name as firm_name');
+  const schedule = await db('schedule_rows').orderBy(['contract_id', 'n'])
+    .select('contract_id', 'n', 'due_date', 'principal_cents', 'interest_cents');
+  const receipts = await db('receipts').orderBy(['date', 'id']).select('id', 'contract_id', 'date', 'amount_cents', 'status');
+  // The day each voided receipt's reversal was posted: until then the receipt counted.
+  const voids = await db('journal_entries as v').join('journal_entries as o', 'o.id', 'v.reverses_entry_id')
+    .where('o.source_type', 'receipt').groupBy('o.source_id').select('o.source_id').min({ d: 'v.date' });
+  return {
+    contracts: contracts.map((c: Record<string, unknown>) => ({
+      id: num(c.id), number: String(c.number), status: String(c.status), accelerated_on: (c.accelerated_on as string | null) ?? null,
+      rescinded_on: (c.rescinded_on as string | null) ?? null, lot_code: String(c.lot_code), firm_name: String(c.firm_name),
+    })),
+    schedule: schedule.map((r: Record<string, unknown>) => ({
+      contract_id: num(r.contract_id), n: num(r.n), due_date: String(r.due_date),
+      principal_cents: num(r.principal_cents), interest_cents: num(r.interest_cents),
+    })),
+    receipts: receipts.map((r: Record<string, unknown>) => ({
+      id: num(r.id), contract_id: num(r.contract_id), date: String(r.date), amount_cents: num(r.amount_cents), status: String(r.status),
+    })),
+    voidedOn: new Map(voids.map((v: Record<string, unknown>) => [num(v.source_id), String(v.d)])),
+  };
+}
