@@ -54,4 +54,3 @@ export type LandUse = (typeof LAND_USES)[number];
 
 export const isOwner = (v: string): v is Owner => (OWNERS as readonly string[]).includes(v);
 export const isLandUse = (v: string): v is LandUse => (LAND_USES as readonly string[]).includes(v);
-export const isLotStatus = (v: string): v is LotStatus => (LOT_STATUSES as readonly string[]).includes(v);

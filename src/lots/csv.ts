@@ -17,7 +17,7 @@ export const MAX_IMPORT_ROWS = 5000;
 export function lotsCsv(lots: readonly LotRow[]): string {
   return stringify(
     lots.map((l) => [l.code, l.block, toM2String(l.area_dm2), l.owner, l.land_use, l.status, toSolesString(l.price_per_m2_cents)]),
-    { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'unix' },
+    { header: true, columns: [...CSV_COLUMNS] },
   );
 }
 

@@ -16,8 +16,8 @@ import { formatPercent } from '../domain/percent.ts';
 import { LAND_USES, LOT_STATUSES, OWNERS, parseLotCode } from '../domain/lot-code.ts';
 import { historyView } from '../audit/history-view.ts';
 import { LOT_SORTS, type LotFilters, type LotSort, type SortDir } from './queries.ts';
-import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, transferLot, updateLot } from './service.ts';
-import { CSV_COLUMNS, lotsCsv } from './csv.ts';
+import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotsCsvExport, transferLot, updateLot } from './service.ts';
+import { CSV_COLUMNS } from './csv.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -109,8 +109,8 @@ const list: RequestHandler = async (req, res) => {
 
 const exportCsv: RequestHandler = async (req, res) => {
   const q = parseInput(catalogueQuery, req.query);
-  const { lots } = await catalogue(req.ctx.db, { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use }, q.sort, q.dir);
-  sendCsv(res, 'lotes.csv', lotsCsv(lots));
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
+  sendCsv(res, 'lotes.csv', await lotsCsvExport(req.ctx.db, filters, q.sort, q.dir));
 };
 
 const newLot: RequestHandler = (req, res) => {

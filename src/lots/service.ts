@@ -13,7 +13,7 @@ import {
   blocks, commonAreas, contractsOf, findLotByCode, findLotByBlockNumber, listLots, lotAreas, lotKeys,
   totalCommonDm2, totalLotsDm2, transfersOf, type LotFilters, type LotRow, type LotSort, type SortDir,
 } from './queries.ts';
-import { parseLotsCsv, type LineError } from './csv.ts';
+import { lotsCsv, parseLotsCsv, type LineError } from './csv.ts';
 
 export interface LotInput {
   area_dm2: number;
@@ -53,6 +53,11 @@ export async function catalogue(db: Db, filters: LotFilters, sort: LotSort, dir:
     shown_area_dm2 += l.area_dm2;
   }
   return { lots, by_status, shown_area_dm2, balance: areaBalance(areas, common), blocks: blockList };
+}
+
+/** The catalogue as CSV, with the same filters and order as the page. */
+export async function lotsCsvExport(db: Db, filters: LotFilters, sort: LotSort, dir: SortDir): Promise<string> {
+  return lotsCsv(await listLots(db, filters, sort, dir));
 }
 
 export async function getLot(db: Db, code: string): Promise<LotRow> {
