@@ -5,6 +5,7 @@ import { seedUsers } from './demo/users.ts';
 import { seedLots } from './demo/lots.ts';
 import { seedFirms } from './demo/firms.ts';
 import { seedSales } from './demo/sales.ts';
+import { seedPayments } from './demo/payments.ts';
 import { seedFund } from './demo/fund.ts';
 
 export async function seed(knex: Knex): Promise<void> {
@@ -17,6 +18,8 @@ export async function seed(knex: Knex): Promise<void> {
   // Each area seeds its own part, in dependency order.
   await seedLots(knex);
   await seedFirms(knex);
+  // Payments follow the sales (and come before the fund, whose spending they pay for).
   await seedSales(knex);
+  await seedPayments(knex);
   await seedFund(knex);
 }
