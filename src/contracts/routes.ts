@@ -7,6 +7,7 @@ import { FormError, parseInput } from '../web/errors.ts';
 import { isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { listPrice } from '../domain/schedule.ts';
+import { formatDni } from '../domain/ruc.ts';
 import { amountInWords } from '../domain/amount-words.ts';
 import { t } from '../web/i18n.ts';
 import { checkSale, signContract, type SaleInput } from './service.ts';
@@ -93,7 +94,7 @@ async function contractPage(req: Request) {
   const sections = await contractPageSections({ db: req.ctx.db, contract, today, user: req.user });
   const eventsView = events.map((e: Record<string, unknown>) => ({ ...e, data: e.details ? JSON.parse(String(e.details)) : {} }));
   return {
-    title: contract.number, contract, rows, events: eventsView, today, totals: scheduleTotals(rows),
+    title: contract.number, contract: { ...contract, firm_representative_dni: formatDni(contract.firm_representative_dni) }, rows, events: eventsView, today, totals: scheduleTotals(rows),
     installment_cents: rows[1]?.installment_cents ?? 0, negotiated: contract.price_cents !== contract.list_price_cents,
     price_words: amountInWords(contract.price_cents),
     ...sections,

@@ -39,6 +39,11 @@ export function compactDni(dni: string): string {
   return dni.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** A stored DNI as RENIEC prints it: "101174102" → "10117410-2"; eight digits stay as they are. */
+export function formatDni(dni: string): string {
+  return dni.length === 9 ? `${dni.slice(0, 8)}-${dni[8]}` : dni;
+}
+
 /** The two accepted check characters (digit and letter) of an 8-digit DNI. */
 export function dniCheckCharacters(dni8: string): { digit: string; letter: string } {
   if (!/^\d{8}$/.test(dni8)) throw new TypeError(`not eight digits: ${dni8}`);

@@ -8,9 +8,10 @@ import { HttpError, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { addDays, daysBetween } from '../domain/dates.ts';
-import { dniProblem, rucProblem } from '../domain/ruc.ts';
+import { dniProblem, formatDni, rucProblem } from '../domain/ruc.ts';
 import { history } from '../audit/audit.ts';
 import { t } from '../web/i18n.ts';
+import { historyView } from '../audit/history-view.ts';
 import {
   contractsOfFirm, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
   MEMBERSHIP_STATUSES,
@@ -76,12 +77,12 @@ const listPage: RequestHandler = async (req, res) => {
 };
 
 const newPage: RequestHandler = (_req, res) => {
-  res.render('firms/form', { ...sectorOptions(), isNew: true, values: {} });
+  res.render('firms/form', { title: t(_req.lang, 'firms.new'), ...sectorOptions(), isNew: true, values: {} });
 };
 
 const create = formAction({
   view: 'firms/form',
-  locals: () => ({ ...sectorOptions(), isNew: true }),
+  locals: (req) => ({ title: t(req.lang, 'firms.new'), ...sectorOptions(), isNew: true }),
   act: async (req) => {
     const input = parseInput(newFirmSchema, req.body);
     const ruc = await createFirm(req.ctx.db, input, actorOf(req));
@@ -93,7 +94,7 @@ const licencesPage: RequestHandler = async (req, res) => {
   const today = req.ctx.clock.today();
   const rows = await licencesExpiringBy(req.ctx.db, addDays(today, LICENCE_WINDOW_DAYS));
   const licences = rows.map((f) => ({ ...f, days_left: daysBetween(today, f.licence_expires_on!), expired: f.licence_expires_on! < today }));
-  res.render('firms/licences', { licences, today, windowDays: LICENCE_WINDOW_DAYS });
+  res.render('firms/licences', { title: t(req.lang, 'firms.licences_title'), licences, today, windowDays: LICENCE_WINDOW_DAYS });
 };
 
 const showPage: RequestHandler = async (req, res) => {
@@ -107,19 +108,22 @@ const showPage: RequestHandler = async (req, res) => {
     expired: firm.licence_expires_on < today,
     soon: firm.licence_expires_on >= today && firm.licence_expires_on <= addDays(today, LICENCE_WINDOW_DAYS),
   } : null;
-  res.render('firms/show', { firm, membership, events, contracts, licence, changes });
+  res.render('firms/show', {
+    title: firm.name, firm: { ...firm, representative_dni: formatDni(firm.representative_dni) },
+    membership, events, contracts, licence, history: historyView(changes, req.lang),
+  });
 };
 
 const editPage: RequestHandler = async (req, res) => {
   const firm = await firmOr404(req);
-  res.render('firms/form', { ...sectorOptions(), firm, values: firm });
+  res.render('firms/form', { title: t(req.lang, 'firms.edit_title'), ...sectorOptions(), firm, values: { ...firm, representative_dni: formatDni(firm.representative_dni) } });
 };
 
 const update = formAction({
   view: 'firms/form',
   locals: async (req) => {
     const firm = await firmOr404(req);
-    return { ...sectorOptions(), firm };
+    return { title: t(req.lang, 'firms.edit_title'), ...sectorOptions(), firm };
   },
   act: async (req) => {
     const firm = await firmOr404(req);
@@ -133,7 +137,7 @@ const membershipPage: RequestHandler = async (req, res) => {
   const firm = await firmOr404(req);
   const membership = await findMembership(req.ctx.db, firm.ruc);
   res.render('firms/membership', {
-    firm, membership, statuses: MEMBERSHIP_STATUSES,
+    title: t(req.lang, 'firms.acipias'), firm, membership, statuses: MEMBERSHIP_STATUSES,
     values: membership ?? { status: 'active', joined_on: req.ctx.clock.today() },
   });
 };
@@ -142,7 +146,7 @@ const saveMembershipAction = formAction({
   view: 'firms/membership',
   locals: async (req) => {
     const firm = await firmOr404(req);
-    return { firm, membership: await findMembership(req.ctx.db, firm.ruc), statuses: MEMBERSHIP_STATUSES };
+    return { title: t(req.lang, 'firms.acipias'), firm, membership: await findMembership(req.ctx.db, firm.ruc), statuses: MEMBERSHIP_STATUSES };
   },
   act: async (req) => {
     const firm = await firmOr404(req);
@@ -155,7 +159,7 @@ const saveMembershipAction = formAction({
 const membersPage: RequestHandler = async (req, res) => {
   const filters = memberListQuery.parse(req.query);
   const members = await listMembers(req.ctx.db, filters.status);
-  res.render('firms/members', { members, filters, statuses: MEMBERSHIP_STATUSES });
+  res.render('firms/members', { title: t(req.lang, 'members.title'), members, filters, statuses: MEMBERSHIP_STATUSES });
 };
 
 const membersCsv: RequestHandler = async (req, res) => {

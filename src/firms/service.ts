@@ -66,9 +66,9 @@ export async function createFirm(db: Db, input: FirmInput, actor: Actor): Promis
   return db.transaction(async (trx) => {
     if (await findFirm(trx, input.ruc)) throw new FormError(409, { ruc: 'firms.ruc_taken' });
     const now = new Date().toISOString();
-    const row = { ruc: input.ruc, ...firmColumns(input), created_at: now, updated_at: now };
-    await trx('firms').insert(row);
-    await audit(trx, actor, 'firm.create', 'firm', input.ruc, row);
+    const columns = firmColumns(input);
+    await trx('firms').insert({ ruc: input.ruc, ...columns, created_at: now, updated_at: now });
+    await audit(trx, actor, 'firm.create', 'firm', input.ruc, columns);
     return input.ruc;
   });
 }

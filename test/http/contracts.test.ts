@@ -255,3 +255,24 @@ describe('who sees contracts', () => {
     expect((await manager.get('/contracts/abc')).status).toBe(404);
   });
 });
+
+describe('English', () => {
+  it('reads every page of the area in English, with no untranslated key', async () => {
+    const agent = await login(t.app, 'admin');
+    await agent.get('/lang/en?next=/');
+    const c = await t.db('contracts').where({ number: 'CV-2026-0002' }).first();
+    const firm = MEMBER;
+    const urls = ['/contracts', '/contracts/new', `/contracts/new?lot_code=E-99&firm_ruc=${firm}&date=2026-01-31&preview=1`,
+      `/contracts/${c.id}`, `/contracts/${c.id}/print`, '/firms', '/firms/new', `/firms/${firm}`, `/firms/${firm}/edit`,
+      `/firms/${firm}/membership/new`, '/firms/licences', '/members', '/settings', '/quote', '/quote?lot=C-07&date=2026-01-31'];
+    for (const url of urls) {
+      const res = await agent.get(url);
+      expect([200, 404], url).toContain(res.status);
+      const text = textOf(res.text);
+      expect(text, url).not.toMatch(/\b(firms|contracts|contract_status|contract_event|settings|quote|members|membership|schedule|land_use|audit)\.[a-z_]+/);
+    }
+    const page = textOf((await agent.get(`/contracts/${c.id}`)).text);
+    expect(page).toContain('Negotiated price');
+    expect(page).toContain('Payment schedule');
+  });
+});

@@ -12,7 +12,7 @@ export async function insertLot(db: Db, lot: {
   const now = new Date().toISOString();
   const [block, number] = lot.code.split('-');
   const [row] = await db('lots').insert({
-    code: lot.code, block, number: Number(number), area_dm2: lot.area_dm2, land_use: lot.land_use ?? 'metalmecanica',
+    code: lot.code, block, number: Number(number), area_dm2: lot.area_dm2, land_use: lot.land_use ?? 'metalworking',
     owner: lot.owner ?? 'municipal', price_per_m2_cents: lot.price_per_m2_cents, status: lot.status ?? 'available',
     created_at: now, updated_at: now,
   }).returning('id');
