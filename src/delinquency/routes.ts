@@ -42,13 +42,11 @@ const reportCsv: RequestHandler = async (req, res) => {
   sendCsv(res, `morosidad-${r.as_of}.csv`, stringify(delinquencyCsv(r.lines)));
 };
 
-const csrfOf = (req: Request) => (typeof req.body?._csrf === 'string' ? { csrfToken: req.body._csrf } : {});
-
 async function actionLocals(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const today = req.ctx.clock.today();
   const check = await rescissionCheck(req.ctx.db, contract, today);
-  return { contract, today, check, live: contract.status === 'active', values: { date: today, resolution_date: today }, ...csrfOf(req) };
+  return { contract, today, check, live: contract.status === 'active', values: { date: today, resolution_date: today } };
 }
 
 const showAcceleration: RequestHandler = async (req, res) => {

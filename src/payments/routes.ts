@@ -36,9 +36,6 @@ const asOfSchema = z.object({ as_of: optionalIsoDate() });
 /** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
 const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
 
-/** The page's own CSRF token when a refused POST renders the form again (GETs get a fresh one). */
-const csrfOf = (req: Request) => (typeof req.body?._csrf === 'string' ? { csrfToken: req.body._csrf } : {});
-
 async function paymentFormLocals(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const today = req.ctx.clock.today();
@@ -49,7 +46,6 @@ async function paymentFormLocals(req: Request) {
     payable: contract.status === 'awaiting_down_payment' || contract.status === 'active',
     methods: METHODS,
     form_token: tokenFrom(req.body?.form_token ?? req.query.form_token),
-    ...csrfOf(req),
   };
 }
 
@@ -105,7 +101,7 @@ const reverse = formAction({
   view: 'receipts/show',
   locals: async (req) => {
     const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
-    return { title: page.receipt.number, ...page, ...csrfOf(req) };
+    return { title: page.receipt.number, ...page };
   },
   act: async (req) => {
     const number = receiptNumberParam(req);

@@ -12,7 +12,7 @@ import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { accountOf, statementInput } from './account.ts';
 import { settle } from './settle.ts';
-import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber } from './queries.ts';
+import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
 import type { Method } from './postings.ts';
 
 export interface PaymentInput {
@@ -61,6 +61,18 @@ const isUniqueViolation = (err: unknown): boolean => {
 };
 
 /**
+ * A form token already used: the same form sent again (same contract and values) answers with the
+ * receipt it made; the same token with other values is an old form reused to enter a different
+ * payment, which must not be silently swallowed (409: open a new form).
+ */
+function sameSubmission(done: ReceiptRow, contractId: number, input: PaymentInput): string {
+  const same = done.contract_id === contractId && done.date === input.date && done.amount_cents === input.amount_cents
+    && done.method === input.method && (done.reference ?? null) === (input.reference ?? null);
+  if (!same) throw new FormError(409, { _form: { key: 'payments.error.token_used', params: { number: done.number } } });
+  return done.number;
+}
+
+/**
  * Records a payment and returns its receipt number. A second submission of the same form (same
  * form_token: double click, back button, retry, a concurrent request) writes nothing and returns the
  * first one's receipt.
@@ -70,10 +82,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
     return await db.transaction(async (trx) => {
       if (input.form_token) {
         const done = await findReceiptByToken(trx, input.form_token);
-        if (done) {
-          if (done.contract_id !== contractId) throw new FormError(409, { _form: 'payments.error.token_used' });
-          return done.number;
-        }
+        if (done) return sameSubmission(done, contractId, input);
       }
       const contract = await findContractView(trx, contractId);
       if (!contract) throw notFound();
@@ -112,7 +121,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
     // Two submissions raced past the check: the loser finds the winner's receipt.
     if (input.form_token && isUniqueViolation(err)) {
       const done = await findReceiptByToken(db, input.form_token);
-      if (done && done.contract_id === contractId) return done.number;
+      if (done) return sameSubmission(done, contractId, input);
     }
     throw err;
   }

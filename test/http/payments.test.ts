@@ -116,6 +116,19 @@ describe('POST /contracts/<id>/payments', () => {
     expect(await t.db('receipts').where({ form_token: token }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
+  it('an old form reused with other values is refused (409) instead of being swallowed', async () => {
+    const form = await manager.get(page(c.id));
+    const token = /name="form_token" value="([0-9a-f]{32})"/.exec(form.text)![1]!;
+    const data = { _csrf: csrfFrom(form.text), form_token: token, date: '2026-11-25', amount: '10.00', method: 'cash', reference: '' };
+    const first = await manager.post(`/contracts/${c.id}/payments`).type('form').send(data);
+    expect(first.status).toBe(303);
+    const before = await count('receipts');
+    const other = await manager.post(`/contracts/${c.id}/payments`).type('form').send({ ...data, amount: '20.00' });
+    expect(other.status).toBe(409);
+    expect(text(other.text)).toContain(`Este formulario ya se usó para emitir el recibo ${first.headers.location!.split('/').pop()} con otros datos.`);
+    expect(await count('receipts')).toBe(before);
+  });
+
   it('is for managers: finance gets 403 on the form and the POST', async () => {
     const finance = await login(t.app, 'finanzas');
     expect((await finance.get(page(c.id))).status).toBe(403);
