@@ -98,7 +98,7 @@ export function reconcile(input: ReconInput): Reconciliation {
   for (const r of periodReceipts) {
     const expected = r.status === 'valid' ? r.amount_cents : 0;
     const list = of('receipt', r.id);
-    const actual = -sumNet(list, [FUND, MINISTRY]);
+    const actual = 0 - sumNet(list, [FUND, MINISTRY]);
     left1 += expected;
     right1 += actual;
     if (expected !== actual) {
@@ -109,7 +109,7 @@ export function reconcile(input: ReconInput): Reconciliation {
   }
   for (const e of orphans) {
     if (!inPeriod(orphanDate(e), from, to) || roots.get(e.id)!.source_type !== SOURCE.receipt) continue;
-    const actual = -net(e, [FUND, MINISTRY]);
+    const actual = 0 - net(e, [FUND, MINISTRY]);
     if (actual === 0) continue;
     right1 += actual;
     c1.push(item('entry', `#${e.id}`, e.date, 0, actual, [e], 'no_document'));

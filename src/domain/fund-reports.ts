@@ -60,7 +60,7 @@ export function net(entry: LedgerEntry, accounts: readonly string[], where: (l: 
 }
 
 /** What an entry does to the fund: its credits minus its debits on the fund account. */
-export const fundEffect = (e: LedgerEntry, where?: (l: LedgerLine) => boolean) => -net(e, [FUND], where);
+export const fundEffect = (e: LedgerEntry, where?: (l: LedgerLine) => boolean) => 0 - net(e, [FUND], where);
 
 export const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate) => date >= from && date <= to;
 
