@@ -41,10 +41,6 @@ export function scheduledPart(parts: readonly AppliedPart[] | undefined): number
   return (parts ?? []).reduce((s, p) => s + p.interest_cents + p.principal_cents, 0);
 }
 
-export function lateFeePart(parts: readonly AppliedPart[] | undefined): number {
-  return (parts ?? []).reduce((s, p) => s + p.late_fee_cents, 0);
-}
-
 /** Σ installments of rows 0..n: what activation recognizes as receivable. */
 export function scheduledTotal(input: StatementInput): number {
   return input.schedule.reduce((s, l) => s + l.principal_cents + l.interest_cents, 0);

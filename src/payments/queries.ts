@@ -67,9 +67,3 @@ export async function allocationsOf(db: Db, receiptId: number): Promise<Allocati
     principal_cents: Number(r.principal_cents),
   }));
 }
-
-/** Contracts whose account is running today (the delinquency list and the receivables subledger). */
-export async function liveContractIds(db: Db): Promise<number[]> {
-  const rows = await db('contracts').where({ status: 'active' }).orderBy('id').select('id');
-  return rows.map((r: { id: number }) => Number(r.id));
-}

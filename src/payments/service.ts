@@ -7,7 +7,7 @@ import { FormError, notFound } from '../web/errors.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatSoles, type Cents } from '../domain/money.ts';
 import { previewPayment, type Statement } from '../domain/statement.ts';
-import type { AppliedPart } from '../domain/allocation.ts';
+import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { accountOf, statementInput } from './account.ts';
@@ -103,7 +103,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
 
       const account = await accountOf(trx, contract, today);
       const parts = account.statement.allocations.get(id) ?? [];
-      const applied = parts.reduce((s, p) => s + p.late_fee_cents + p.interest_cents + p.principal_cents, 0);
+      const applied = parts.reduce((s, p) => s + partTotal(p), 0);
       if (applied !== input.amount_cents) throw new Error(`receipt ${number}: applied ${applied} ≠ ${input.amount_cents}`);
       if (parts.length) {
         await trx('receipt_allocations').insert(parts.map((p) => ({

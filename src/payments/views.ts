@@ -4,11 +4,11 @@ import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { toSolesString } from '../domain/money.ts';
 import type { Statement } from '../domain/statement.ts';
-import type { AppliedPart } from '../domain/allocation.ts';
+import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { amountInWords } from '../domain/amount-words.ts';
 import { delinquencyOf } from '../domain/delinquency.ts';
 import { rescissionAllowed } from '../domain/rescission.ts';
-import { findContractView, type ContractView } from '../contracts/queries.ts';
+import { findContractView, scheduleOf, type ContractView } from '../contracts/queries.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 import { accountOf } from './account.ts';
@@ -36,7 +36,7 @@ export function summaryOf(s: Statement) {
 /** A payment's parts with each row's due date, and their totals. */
 export function partsView(parts: readonly AppliedPart[], dueDates: Map<number, IsoDate>) {
   const rows = parts.map((p) => ({
-    ...p, due_date: dueDates.get(p.n) ?? null, total_cents: p.late_fee_cents + p.interest_cents + p.principal_cents,
+    ...p, due_date: dueDates.get(p.n) ?? null, total_cents: partTotal(p),
   }));
   const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
   return {
@@ -62,8 +62,7 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   const contract = await findContractView(db, receipt.contract_id);
   if (!contract) throw notFound();
   if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
-  const schedule = await db('schedule_rows').where({ contract_id: contract.id }).select('n', 'due_date');
-  const dueDates = new Map(schedule.map((r: { n: number; due_date: string }) => [Number(r.n), r.due_date]));
+  const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
   return {
     receipt, contract, allocation,
