@@ -364,17 +364,25 @@ export function fundBalanceSeries(entries: readonly LedgerEntry[], from: IsoDate
   return out;
 }
 
+/** The fund's net movement per day (credits − debits on the fund account), from a whole ledger. */
+export function dailyFundEffects(entries: readonly LedgerEntry[]): { date: IsoDate; effect_cents: number }[] {
+  const byDate = new Map<IsoDate, number>();
+  for (const e of entries) byDate.set(e.date, (byDate.get(e.date) ?? 0) + fundEffect(e));
+  return [...byDate].map(([date, effect_cents]) => ({ date, effect_cents }));
+}
+
 /** The lowest fund balance from `date` on (inclusive): what can still be spent on that date
  *  without the fund going below zero on that day or any later one. */
-export function fundAvailableOn(entries: readonly LedgerEntry[], date: IsoDate): Cents {
-  const sorted = [...entries].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+export function availableOn(daily: readonly { date: IsoDate; effect_cents: number }[], date: IsoDate): Cents {
+  const sorted = [...daily].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let balance = 0, i = 0;
-  while (i < sorted.length && sorted[i]!.date <= date) balance += fundEffect(sorted[i++]!);
+  while (i < sorted.length && sorted[i]!.date <= date) balance += sorted[i++]!.effect_cents;
   let min = balance;
-  while (i < sorted.length) {
-    const d = sorted[i]!.date;
-    while (i < sorted.length && sorted[i]!.date === d) balance += fundEffect(sorted[i++]!);
+  for (; i < sorted.length; i++) {
+    balance += sorted[i]!.effect_cents;
     if (balance < min) min = balance;
   }
   return cents(min);
 }
+
+export const fundAvailableOn = (entries: readonly LedgerEntry[], date: IsoDate): Cents => availableOn(dailyFundEffects(entries), date);

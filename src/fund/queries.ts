@@ -44,6 +44,14 @@ export async function loadEntries(db: Db, range: { from?: IsoDate | null; to?: I
   return out;
 }
 
+/** The fund's net movement per day (credits − debits on 3101): all that its availability needs. */
+export async function fundDailyEffects(db: Db): Promise<{ date: IsoDate; effect_cents: number }[]> {
+  const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('l.account_code', '3101').groupBy('e.date').orderBy('e.date')
+    .select('e.date').sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
+  return rows.map((r: Record<string, unknown>) => ({ date: String(r.date), effect_cents: num(r.c) - num(r.d) }));
+}
+
 /** Who recorded each entry, which entry reversed it and the dates of both ends of each reversal,
  *  so that the journal can link an entry to its reversal even across periods. */
 export async function entryExtras(db: Db, entries: { id: number; reverses_entry_id: number | null }[]) {

@@ -8,9 +8,9 @@ import { FormError, notFound, type FieldErrors } from '../web/errors.ts';
 import { formatSoles, type Cents } from '../domain/money.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { rucProblem } from '../domain/ruc.ts';
-import { fundAvailableOn } from '../domain/fund-reports.ts';
+import { availableOn } from '../domain/fund-reports.ts';
 import { ACCOUNTS, postEntry, reverseEntry } from './ledger.ts';
-import { findProject, findSpending, loadEntries, spentOnProject } from './queries.ts';
+import { findProject, findSpending, fundDailyEffects, spentOnProject } from './queries.ts';
 
 export const PROJECT_STATUSES = ['planned', 'in_progress', 'done'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -70,8 +70,8 @@ export interface SpendingInput {
 
 /** What a spending would leave: the fund available on its date and the project's remaining budget. */
 export async function spendingLimits(db: Db, projectId: number, budget_cents: number, date: IsoDate) {
-  const [entries, spent] = await Promise.all([loadEntries(db), spentOnProject(db, projectId)]);
-  return { fund_available_cents: fundAvailableOn(entries, date), budget_remaining_cents: budget_cents - spent };
+  const [daily, spent] = await Promise.all([fundDailyEffects(db), spentOnProject(db, projectId)]);
+  return { fund_available_cents: availableOn(daily, date), budget_remaining_cents: budget_cents - spent };
 }
 
 /**
