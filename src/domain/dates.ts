@@ -13,7 +13,15 @@ const ISO_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** True for a real calendar date written YYYY-MM-DD (2026-02-30 is refused). */
 export function isIsoDate(text: string): boolean {
-  return ISO_RE.test(text) && dayjs.utc(text, 'YYYY-MM-DD', true).isValid();
+  if (typeof text !== 'string' || !ISO_RE.test(text)) return false;
+  // Plain arithmetic, not dayjs: this check runs on every date of every statement replay.
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
 }
 
 export function assertIsoDate(text: string): IsoDate {
