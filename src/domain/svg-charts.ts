@@ -15,7 +15,7 @@ export interface ChartFrame {
   height?: number;
 }
 
-export const PLOT = { width: 640, height: 260, left: 92, right: 16, top: 16, bottom: 44 } as const;
+export const PLOT = { width: 640, height: 260, left: 92, right: 32, top: 16, bottom: 44 } as const;
 const BAR_COLOR = '#0b5c7a';
 
 export function escapeXml(text: string): string {
@@ -51,7 +51,7 @@ function open(frame: ChartFrame, width: number, height: number, cls: string): st
   const t = `${frame.id}-title`;
   const d = `${frame.id}-desc`;
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${cls}" viewBox="0 0 ${width} ${height}" `
-    + `width="100%" role="img" aria-labelledby="${t} ${d}" font-family="system-ui, sans-serif" font-size="12">`
+    + `width="100%" role="img" aria-labelledby="${t} ${d}" font-family="system-ui, sans-serif" font-size="13">`
     + `<title id="${t}">${escapeXml(frame.title)}</title><desc id="${d}">${escapeXml(frame.desc)}</desc>`;
 }
 
@@ -68,8 +68,11 @@ function axis(s: Scale, frame: ChartFrame, width: number): string {
   return `${out}</g>`;
 }
 
+/** A label under the axis; a "\n" starts a second line (e.g. the year under the month). */
 function xLabel(x: number, y: number, text: string): string {
-  return `<text class="x-label" x="${r1(x)}" y="${r1(y)}" text-anchor="middle" fill="#1d2733">${escapeXml(text)}</text>`;
+  const [first, ...more] = text.split('\n');
+  const rest = more.map((l) => `<tspan x="${r1(x)}" dy="1.15em">${escapeXml(l)}</tspan>`).join('');
+  return `<text class="x-label" x="${r1(x)}" y="${r1(y)}" text-anchor="middle" fill="#1d2733">${escapeXml(first ?? '')}${rest}</text>`;
 }
 
 /** One bar per value (e.g. collections per month); heights proportional to the axis maximum. */
@@ -84,7 +87,7 @@ export function barChart(frame: ChartFrame & { bars: Bar[] }): string {
     const cx = PLOT.left + slot * i + slot / 2;
     const top = Math.min(s.y(b.value), s.y(0));
     const h = r1(Math.abs(s.y(0) - s.y(b.value)));
-    out += `<rect class="bar" x="${r1(cx - barW / 2)}" y="${r1(top)}" width="${barW}" height="${h}" fill="${BAR_COLOR}">`
+    out += `<rect class="chart-bar" x="${r1(cx - barW / 2)}" y="${r1(top)}" width="${barW}" height="${h}" fill="${BAR_COLOR}">`
       + `<title>${escapeXml(b.tooltip)}</title></rect>`;
     out += xLabel(cx, s.bottom + 16, b.label);
   });
@@ -107,7 +110,7 @@ export function groupedBarChart(frame: ChartFrame & { series: Series[]; groups: 
     g.values.forEach((v, k) => {
       const top = Math.min(s.y(v), s.y(0));
       const h = r1(Math.abs(s.y(0) - s.y(v)));
-      out += `<rect class="bar series-${k}" x="${r1(start + barW * k)}" y="${r1(top)}" width="${barW}" height="${h}" `
+      out += `<rect class="chart-bar series-${k}" x="${r1(start + barW * k)}" y="${r1(top)}" width="${barW}" height="${h}" `
         + `fill="${frame.series[k]?.color ?? BAR_COLOR}"><title>${escapeXml(g.tooltips[k] ?? '')}</title></rect>`;
     });
     out += xLabel(cx, s.bottom + 16, g.label);

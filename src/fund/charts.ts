@@ -10,16 +10,19 @@ const axisFormat = new Intl.NumberFormat('es-PE', { style: 'currency', currency:
 /** Whole soles for the axis ("S/ 12,500"); the bars' tooltips keep the céntimos. */
 const axisSoles = (c: number) => axisFormat.format(Math.round(c / 100));
 
-/** "ene 26" / "Jan 26": short enough for twelve bars side by side. */
-export const shortMonth = (month: string, lang: Lang) =>
-  `${formatMonth(`${month}-01`, lang).slice(0, 3)} ${month.slice(2, 4)}`;
+/** "ene" / "Jan", with the year on a second line for the first month and every January: short
+ *  enough for twelve bars side by side. */
+export const shortMonth = (month: string, lang: Lang, first: boolean) => {
+  const name = formatMonth(`${month}-01`, lang).slice(0, 3);
+  return first || month.endsWith('-01') ? `${name}\n${month.slice(0, 4)}` : name;
+};
 
 export function collectionsChart(months: CollectionsMonth[], lang: Lang): string {
   return barChart({
     id: 'chart-collections', title: t(lang, 'fund.chart.collections'), desc: t(lang, 'fund.chart.collections_desc'),
     format: axisSoles,
-    bars: months.map((m) => ({
-      label: shortMonth(m.month, lang), value: m.total_cents,
+    bars: months.map((m, i) => ({
+      label: shortMonth(m.month, lang, i === 0), value: m.total_cents,
       tooltip: `${formatMonth(`${m.month}-01`, lang)}: ${formatSoles(m.total_cents)} (${m.count})`,
     })),
   });
@@ -29,8 +32,8 @@ export function fundBalanceChart(series: { date: IsoDate; balance_cents: number 
   return lineChart({
     id: 'chart-balance', title: t(lang, 'fund.chart.balance'), desc: t(lang, 'fund.chart.balance_desc'),
     format: axisSoles,
-    points: series.map((p) => ({
-      label: shortMonth(p.date.slice(0, 7), lang), value: p.balance_cents,
+    points: series.map((p, i) => ({
+      label: shortMonth(p.date.slice(0, 7), lang, i === 0), value: p.balance_cents,
       tooltip: `${formatDate(p.date)}: ${formatSoles(p.balance_cents)}`,
     })),
   });

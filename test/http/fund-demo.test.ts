@@ -73,8 +73,8 @@ describe('demo fund', () => {
     const body = textOf(res.text);
     expect(body).toContain('DATOS DE DEMOSTRACIÓN');
     expect(body).toContain('Saldo del fondo');
-    expect(res.text.match(/<rect class="bar"/g)).toHaveLength(11); // January to November
+    expect(res.text.match(/<rect class="chart-bar"/g)).toHaveLength(11); // January to November
     expect(res.text).toContain('<polyline class="line"');
-    expect(res.text.match(/<rect class="bar series-1"/g)).toHaveLength(5);
+    expect(res.text.match(/<rect class="chart-bar series-1"/g)).toHaveLength(5);
   });
 });

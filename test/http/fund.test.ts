@@ -219,7 +219,7 @@ describe('reports', () => {
   it('fund statement for 2026: opening, inflows, voids, refunds, spending by project, closing', async () => {
     const res = await finance.get('/finance/fund-statement?from=2026-01-01&to=2026-11-25');
     const body = text(res.text);
-    expect(body).toContain('Saldo inicial (al inicio del 01/01/2026) S/ 38,750.01');
+    expect(body).toContain('Saldo inicial al 01/01/2026 S/ 38,750.01');
     expect(body).toContain('Más: cobranzas en lotes municipales S/ 77,000.00');
     expect(body).toContain('Menos: recibos anulados en el periodo -S/ 1,416.67');
     expect(body).toContain('Menos: devoluciones por resolución de contratos -S/ 13,000.00');
@@ -332,7 +332,7 @@ describe('reports', () => {
   it('speaks English when asked', async () => {
     await finance.get('/lang/en?next=/finance');
     const body = text((await finance.get('/finance/fund-statement')).text);
-    expect(body).toContain('Opening balance (start of 01/01/2026) S/ 38,750.01');
+    expect(body).toContain('Opening balance on 01/01/2026 S/ 38,750.01');
     expect(body).toContain('Closing balance on 25/11/2026 S/ 24,333.34');
     await finance.get('/lang/es?next=/finance');
   });

@@ -17,25 +17,28 @@ describe('niceMax', () => {
 
 describe('barChart', () => {
   const svg = barChart({ ...frame, bars: [
-    { label: 'ene 26', value: 10_000, tooltip: 'enero: S/ 100.00' },
-    { label: 'feb 26', value: 5_000, tooltip: 'febrero: S/ 50.00' },
-    { label: 'mar 26', value: 0, tooltip: 'marzo: S/ 0.00' },
-    { label: 'abr 26', value: 2_500, tooltip: 'abril: S/ 25.00' },
+    { label: 'ene\n2026', value: 10_000, tooltip: 'enero: S/ 100.00' },
+    { label: 'feb', value: 5_000, tooltip: 'febrero: S/ 50.00' },
+    { label: 'mar', value: 0, tooltip: 'marzo: S/ 0.00' },
+    { label: 'abr', value: 2_500, tooltip: 'abril: S/ 25.00' },
   ] });
 
   it('draws one bar per value, heights proportional to the axis maximum (200 px = S/ 100)', () => {
-    const bars = attrs(svg, 'rect', 'bar');
+    // (class chart-bar, not bar: the page's CSS styles .bar, and CSS height overrides an SVG rect's height.)
+    const bars = attrs(svg, 'rect', 'chart-bar');
     expect(bars).toHaveLength(4);
     expect(bars.map((b) => Number(b.height))).toEqual([200, 100, 0, 50]);
     expect(bars.map((b) => Number(b.y))).toEqual([16, 116, 216, 166]); // all standing on the baseline at 216
-    expect(bars.map((b) => Number(b.x))).toEqual([134.5, 267.5, 400.5, 533.5]);
+    expect(bars.map((b) => Number(b.x))).toEqual([132.5, 261.5, 390.5, 519.5]);
   });
 
   it('is labelled: title and description tied to the svg, a tooltip per bar, month labels, axis amounts', () => {
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="c1-title c1-desc"/);
     expect(svg).toContain('<title id="c1-title">Cobranzas por mes</title><desc id="c1-desc">Monto cobrado cada mes.</desc>');
     expect(svg).toContain('<title>febrero: S/ 50.00</title>');
-    expect([...svg.matchAll(/class="x-label"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(['ene 26', 'feb 26', 'mar 26', 'abr 26']);
+    // A second line (the year) goes in a tspan under the first.
+    expect([...svg.matchAll(/class="x-label"[^>]*>(.*?)<\/text>/g)].map((m) => m[1]))
+      .toEqual(['ene<tspan x="156.5" dy="1.15em">2026</tspan>', 'feb', 'mar', 'abr']);
     expect([...svg.matchAll(/text-anchor="end" fill="#5b6876">([^<]*)</g)].map((m) => m[1])).toEqual(['S/ 0', 'S/ 25', 'S/ 50', 'S/ 75', 'S/ 100']);
     expect(svg).not.toMatch(/<script|href=/);
   });
@@ -51,7 +54,7 @@ describe('barChart', () => {
 
   it('says so, with no bars, when there is no data', () => {
     const empty = barChart({ ...frame, bars: [] });
-    expect(attrs(empty, 'rect', 'bar')).toHaveLength(0);
+    expect(attrs(empty, 'rect', 'chart-bar')).toHaveLength(0);
     expect(empty).toContain('Monto cobrado cada mes.</text>');
   });
 });
@@ -63,8 +66,8 @@ describe('groupedBarChart', () => {
         { label: 'AGUA-ZA', values: [6_000_000, 6_500_000], tooltips: ['p', 'g'] },
         { label: 'PAV-01', values: [3_000_000, 1_200_000], tooltips: ['p', 'g'] },
       ] });
-    const budget = attrs(svg, 'rect', 'bar series-0');
-    const spent = attrs(svg, 'rect', 'bar series-1');
+    const budget = attrs(svg, 'rect', 'chart-bar series-0');
+    const spent = attrs(svg, 'rect', 'chart-bar series-1');
     // Axis up to 80,000 (niceMax of 65,000): 200 px = S/ 80,000.
     expect(budget.map((b) => Number(b.height))).toEqual([150, 75]);
     expect(spent.map((b) => Number(b.height))).toEqual([162.5, 30]);
@@ -80,8 +83,8 @@ describe('lineChart', () => {
       { label: 'ene', value: 10_000, tooltip: 'a' }, { label: 'feb', value: -5_000, tooltip: 'b' }, { label: 'mar', value: 0, tooltip: 'c' },
     ] });
     // Axis from −50 to 100 (niceMax of each side) over 200 px: y(100) = 16, y(−50) = 216, y(0) = 149.3.
-    expect(/<polyline class="line" points="([^"]+)"/.exec(svg)![1]).toBe('92,16 358,216 624,149.3');
+    expect(/<polyline class="line" points="([^"]+)"/.exec(svg)![1]).toBe('92,16 350,216 608,149.3');
     expect(attrs(svg, 'circle', 'point')).toHaveLength(3);
-    expect(svg).toContain('<line x1="92" x2="624" y1="149.3" y2="149.3" stroke="#1d2733"'); // the zero line
+    expect(svg).toContain('<line x1="92" x2="608" y1="149.3" y2="149.3" stroke="#1d2733"'); // the zero line
   });
 });
