@@ -235,7 +235,7 @@ export interface BudgetLine {
   remaining_cents: Cents;
   over_budget: boolean;
   flagged: number; // spendings recorded beyond the budget or the fund with confirmation
-  spent_ppm: number; // spent_total / budget, floored
+  spent_ppm: number; // spent_total / budget, floored to 0.1% (1000 ppm)
   bar_pct: number; // the same in whole percent, at most 100 (the width of its bar)
 }
 
@@ -258,7 +258,8 @@ export function budgetReport(projects: readonly ProjectBudgetRow[], entries: rea
   const lines: BudgetLine[] = projects.map((p) => {
     const spent = total.get(p.id) ?? 0;
     const remaining = p.budget_cents - spent;
-    const spent_ppm = p.budget_cents > 0 ? Math.floor((Math.max(0, spent) * 1_000_000) / p.budget_cents) : 0;
+    // Floored to a tenth of a percent: "108.3%" is what a reader needs.
+    const spent_ppm = p.budget_cents > 0 ? Math.floor((Math.max(0, spent) * 1_000) / p.budget_cents) * 1_000 : 0;
     return {
       id: p.id, code: p.code, name: p.name, status: p.status,
       budget_cents: cents(p.budget_cents),

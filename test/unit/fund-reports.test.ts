@@ -118,7 +118,7 @@ describe('budgetReport', () => {
       { id: 6, code: 'PAV-01', name: 'Pistas', status: 'planned', budget_cents: 1_000_000, flagged: 0 },
     ], ledger, '2026-03-01', '2026-03-31');
     expect(b.lines.map((l) => [l.code, l.spent_period_cents, l.spent_total_cents, l.remaining_cents, l.over_budget, l.spent_ppm, l.bar_pct])).toEqual([
-      ['AGUA-ZA', 0, 400_000, -100_000, true, 1_333_333, 100],
+      ['AGUA-ZA', 0, 400_000, -100_000, true, 1_333_000, 100],
       ['PAV-01', 0, 0, 1_000_000, false, 0, 0],
     ]);
     expect([b.budget_cents, b.spent_total_cents, b.remaining_cents]).toEqual([1_300_000, 400_000, 900_000]);
