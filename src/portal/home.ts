@@ -1,13 +1,20 @@
-// The buyer's home: its firm, its ACIPIAS membership and its contracts with what is owed.
+// The buyer's pages: its home (firm, ACIPIAS membership, each contract with what is owed today)
+// and its receipts. Both read through overview.ts, scoped to the buyer's own firm.
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../web/errors.ts';
+import { t } from '../web/i18n.ts';
+import { portalOverview, portalReceipts } from './overview.ts';
 
 export const portalHome: RequestHandler = async (req, res) => {
-  const ruc = req.user!.firm_ruc!;
-  const db = req.ctx.db;
-  const firm = await db('firms').where({ ruc }).first();
-  const membership = await db('memberships').where({ firm_ruc: ruc }).first();
-  const contracts = await db('contracts as c').join('lots as l', 'l.id', 'c.lot_id')
-    .where('c.firm_ruc', ruc).orderBy('c.date', 'desc')
-    .select('c.id', 'c.number', 'c.date', 'c.status', 'c.price_cents', 'l.code as lot_code', 'l.area_dm2');
-  res.render('portal/home', { firm, membership, contracts });
+  const page = await portalOverview(req.ctx.db, req.user!, req.ctx.clock.today());
+  res.render('portal/home', { title: t(req.lang, 'portal.my_contracts'), ...page });
+};
+
+const receiptsQuery = z.object({ contract: z.string().trim().max(12).optional() });
+
+export const portalReceiptsPage: RequestHandler = async (req, res) => {
+  const { contract } = parseInput(receiptsQuery, req.query);
+  const page = await portalReceipts(req.ctx.db, req.user!, contract || undefined);
+  res.render('portal/receipts', { title: t(req.lang, 'portal.receipts_title'), ...page });
 };

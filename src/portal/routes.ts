@@ -7,7 +7,7 @@ import { requiredText } from '../web/fields.ts';
 import { translate } from '../web/i18n.ts';
 import { actorOf } from '../web/actor.ts';
 import { acceptInvitation, findUsableInvitation, firmAccess, inviteContact, revokeAccess } from './invitations.ts';
-import { portalHome } from './home.ts';
+import { portalHome, portalReceiptsPage } from './home.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -74,6 +74,7 @@ const accept: RequestHandler = async (req, res) => {
 
 export const routes: RouteDef[] = [
   get('/portal', ['buyer'], portalHome),
+  get('/portal/receipts', ['buyer'], portalReceiptsPage),
   get('/firms/:ruc/access', MANAGERS, showAccess),
   post('/firms/:ruc/invitations', MANAGERS, invite),
   post('/users/:id/revoke', MANAGERS, revoke),

@@ -1,0 +1,257 @@
+// Who may use which route, written out here by hand, one line per route of `allRoutes`. The test
+// fails when a route is added without a line here (or a line outlives its route), and then asks
+// every route as each role: a visitor is sent to /login, a role not listed gets 403, a listed role
+// gets the page; every POST refuses a listed role without a CSRF token (403).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { allRoutes } from '../../src/routes.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { createProject, recordSpending } from '../../src/fund/service.ts';
+import { inviteContact } from '../../src/portal/invitations.ts';
+import type { Cents } from '../../src/domain/money.ts';
+import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
+import { ACTOR, ruc } from '../service/sales-fixtures.ts';
+import { buyersPark, BUYER_A, TODAY, type BuyersPark } from './portal-fixtures.ts';
+
+type Who = 'anonymous' | 'admin' | 'manager' | 'finance' | 'buyer';
+const ROLES = ['admin', 'manager', 'finance', 'buyer'] as const;
+
+// public: anyone, logged in or not; user: anyone logged in; otherwise the roles that may.
+type Rule = 'public' | 'user' | (typeof ROLES)[number][];
+const STAFF: Rule = ['admin', 'manager', 'finance'];
+const MANAGERS: Rule = ['admin', 'manager'];
+const FINANCE: Rule = ['admin', 'finance'];
+const ADMIN: Rule = ['admin'];
+const BUYER: Rule = ['buyer'];
+
+const ACCESS: Record<string, Rule> = {
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'POST /logout': 'user',
+  'GET /': 'user',
+  'GET /lang/:lang': 'public',
+  // Land register: staff read, managers write.
+  'GET /lots': STAFF,
+  'GET /lots.csv': STAFF,
+  'GET /lots/new': MANAGERS,
+  'POST /lots': MANAGERS,
+  'GET /lots/import/new': MANAGERS,
+  'POST /lots/import': MANAGERS,
+  'GET /lots/:code': STAFF,
+  'GET /lots/:code/edit': MANAGERS,
+  'POST /lots/:code': MANAGERS,
+  'GET /lots/:code/transfer/new': MANAGERS,
+  'POST /lots/:code/transfer': MANAGERS,
+  // Firms and ACIPIAS.
+  'GET /firms': STAFF,
+  'GET /firms/new': MANAGERS,
+  'POST /firms': MANAGERS,
+  'GET /firms/licences': STAFF,
+  'GET /firms/:ruc': STAFF,
+  'GET /firms/:ruc/edit': MANAGERS,
+  'POST /firms/:ruc': MANAGERS,
+  'GET /firms/:ruc/membership/new': MANAGERS,
+  'POST /firms/:ruc/membership': MANAGERS,
+  'GET /members': STAFF,
+  'GET /members.csv': STAFF,
+  // Sales: a buyer reads its own contract on the staff URLs (another firm's is a 404: buyer-isolation test).
+  'GET /contracts': STAFF,
+  'GET /contracts/new': MANAGERS,
+  'POST /contracts': MANAGERS,
+  'GET /contracts/:id': 'user',
+  'GET /contracts/:id/print': 'user',
+  'GET /contracts/:id/schedule.csv': 'user',
+  // Payments and receipts.
+  'GET /contracts/:id/payments/new': MANAGERS,
+  'POST /contracts/:id/payments': MANAGERS,
+  'GET /receipts/:number': 'user',
+  'POST /receipts/:number/reverse': MANAGERS,
+  'GET /contracts/:id/statement': 'user',
+  'GET /contracts/:id/statement.csv': 'user',
+  // Delinquency, acceleration and rescission.
+  'GET /delinquency': STAFF,
+  'GET /delinquency.csv': STAFF,
+  'GET /contracts/:id/acceleration/new': MANAGERS,
+  'POST /contracts/:id/acceleration': MANAGERS,
+  'GET /contracts/:id/rescission/new': MANAGERS,
+  'POST /contracts/:id/rescission': MANAGERS,
+  // Reinvestment fund: municipal finance (and the administrator).
+  'GET /finance': FINANCE,
+  'GET /finance/accounts': FINANCE,
+  'GET /finance/accounts.csv': FINANCE,
+  'GET /finance/journal': FINANCE,
+  'GET /finance/ledger.journal': FINANCE,
+  'GET /finance/collections': FINANCE,
+  'GET /finance/collections.csv': FINANCE,
+  'GET /finance/fund-statement': FINANCE,
+  'GET /finance/fund-statement.csv': FINANCE,
+  'GET /finance/budget': FINANCE,
+  'GET /finance/budget.csv': FINANCE,
+  'GET /finance/receivables': FINANCE,
+  'GET /finance/receivables.csv': FINANCE,
+  'GET /finance/expected-inflows': FINANCE,
+  'GET /finance/expected-inflows.csv': FINANCE,
+  'GET /finance/reconciliation': FINANCE,
+  'GET /finance/reconciliation.csv': FINANCE,
+  'GET /finance/projects': FINANCE,
+  'GET /finance/projects/new': FINANCE,
+  'POST /finance/projects': FINANCE,
+  'GET /finance/projects/:id': FINANCE,
+  'GET /finance/projects/:id/edit': FINANCE,
+  'POST /finance/projects/:id': FINANCE,
+  'GET /finance/projects/:id/spending/new': FINANCE,
+  'POST /finance/projects/:id/spending': FINANCE,
+  'GET /finance/spending/:id': FINANCE,
+  'POST /finance/spending/:id/reverse': FINANCE,
+  // Buyers' portal and its access.
+  'GET /portal': BUYER,
+  'GET /portal/receipts': BUYER,
+  'GET /firms/:ruc/access': MANAGERS,
+  'POST /firms/:ruc/invitations': MANAGERS,
+  'POST /users/:id/revoke': MANAGERS,
+  'GET /invitations/:token': 'public',
+  'POST /invitations/:token': 'public',
+  // Settings, the public simulator, one's own password, the map, the audit log.
+  'GET /settings': ADMIN,
+  'POST /settings': ADMIN,
+  'GET /quote': 'public',
+  'GET /quote.csv': 'public',
+  'GET /account/password': 'user',
+  'POST /account/password': 'user',
+  'GET /map': STAFF,
+  'GET /audit': ADMIN,
+};
+
+const FORBIDDEN = 'No tiene permiso para ver esta página.';
+const CSRF = 'El formulario caducó o no es válido.';
+
+let t: TestApp;
+let park: BuyersPark;
+let samples: { project: number; spending: number; user: number; token: string };
+const agents = {} as Record<Who, Agent>;
+
+beforeAll(async () => {
+  t = await testApp({ today: TODAY });
+  park = await buyersPark(t.db);
+  const project = await createProject(t.db, ACTOR, {
+    code: 'AGUA-1', name: 'Agua zona alta', budget_cents: 5_000_000 as Cents, status: 'in_progress', description: null,
+  });
+  const spending = await recordSpending(t.db, fixedClock(TODAY), ACTOR, project, {
+    date: '2026-11-02', supplier_ruc: ruc(90), supplier_name: 'Tuberías del Sur', document_number: 'F001-118',
+    description: 'Tubería HDPE', amount_cents: 250_000 as Cents, confirm_over: true,
+  });
+  const invited = await inviteContact(t.db, park.b.ruc, 'nuevo@costabrava.pe', ACTOR);
+  const user = Number((await t.db('invitations').where({ id: invited.invitation_id }).first()).user_id);
+  samples = { project, spending, user, token: invited.token };
+  agents.anonymous = request.agent(t.app);
+  agents.admin = await login(t.app, 'admin');
+  agents.manager = await login(t.app, 'gerente');
+  agents.finance = await login(t.app, 'finanzas');
+  agents.buyer = await login(t.app, BUYER_A);
+});
+afterAll(async () => { await t.close(); });
+
+const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+
+/** The route's path with existing records in its parameters (the buyer's own, where a buyer may look). */
+function sampleUrl(method: string, path: string): string {
+  const id = path.startsWith('/finance/projects/') ? samples.project
+    : path.startsWith('/finance/spending/') ? samples.spending
+      : path.startsWith('/users/') ? samples.user
+        : park.a.active;
+  const url = path
+    .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
+    .replace(':number', park.a.receipts[1]!).replace(':token', samples.token).replace(':id', String(id));
+  if (method === 'GET' && path === '/quote.csv') return `${url}?price=100000.00&date=2026-11-25`;
+  return url;
+}
+
+/** The allowed GETs that answer with a redirect rather than a page (none of them to /login). */
+function redirectOf(key: string, who: Who): string | null {
+  if (key === 'GET /lang/:lang') return '/';
+  if (key === 'GET /login' && who !== 'anonymous') return '/';
+  if (key === 'GET /' && who === 'buyer') return '/portal';
+  return null;
+}
+
+const allows = (rule: Rule, who: Who) =>
+  rule === 'public' || (who !== 'anonymous' && (rule === 'user' || rule.includes(who)));
+
+describe('the access table', () => {
+  it('lists every route of the app exactly once, and no route that does not exist', () => {
+    const keys = allRoutes.map(keyOf);
+    expect(new Set(keys).size, 'a route is declared twice').toBe(keys.length);
+    const missing = keys.filter((k) => !(k in ACCESS));
+    const stale = Object.keys(ACCESS).filter((k) => !keys.includes(k));
+    expect(missing, 'routes without a rule in ACCESS').toEqual([]);
+    expect(stale, 'rules for routes that do not exist').toEqual([]);
+  });
+
+  it('matches what each route declares next to its definition', () => {
+    for (const r of allRoutes) {
+      const declared = r.access === 'public' || r.access === 'user' ? r.access : [...r.access].sort();
+      const expected = ACCESS[keyOf(r)]!;
+      expect(declared, keyOf(r)).toEqual(typeof expected === 'string' ? expected : [...expected].sort());
+    }
+  });
+});
+
+describe('every GET route, as each role', () => {
+  const gets = Object.entries(ACCESS).filter(([k]) => k.startsWith('GET '));
+  for (const who of ['anonymous', ...ROLES] as Who[]) {
+    it(`answers ${who} as the table says`, async () => {
+      for (const [key, rule] of gets) {
+        const url = sampleUrl('GET', key.slice(4));
+        const res = await agents[who].get(url);
+        const where = `${who} GET ${url} → ${res.status} ${res.headers.location ?? ''}`;
+        if (allows(rule, who)) {
+          const to = redirectOf(key, who);
+          expect(res.status, where).toBe(to ? 303 : 200);
+          if (to) expect(res.headers.location, where).toBe(to);
+        } else if (who === 'anonymous') {
+          expect(res.status, where).toBe(303);
+          expect(res.headers.location, where).toBe(`/login?next=${encodeURIComponent(url)}`);
+        } else {
+          expect(res.status, where).toBe(403);
+          expect(textOf(res.text), where).toContain(FORBIDDEN);
+        }
+      }
+    });
+  }
+});
+
+describe('every POST route, as each role', () => {
+  const posts = Object.entries(ACCESS).filter(([k]) => k.startsWith('POST '));
+  for (const who of ['anonymous', ...ROLES] as Who[]) {
+    it(`refuses ${who} as the table says, and refuses a form without its CSRF token`, async () => {
+      for (const [key, rule] of posts) {
+        const url = sampleUrl('POST', key.slice(5));
+        const res = await agents[who].post(url).type('form').send({ reason: 'prueba', email: 'x@y.pe' });
+        const where = `${who} POST ${url} → ${res.status} ${res.headers.location ?? ''}`;
+        if (allows(rule, who)) {
+          // Allowed, but no token: refused before anything runs.
+          expect(res.status, where).toBe(403);
+          expect(textOf(res.text), where).toContain(CSRF);
+        } else if (who === 'anonymous') {
+          expect(res.status, where).toBe(303);
+          expect(res.headers.location, where).toBe('/login');
+        } else {
+          expect(res.status, where).toBe(403);
+          expect(textOf(res.text), where).toContain(FORBIDDEN);
+        }
+      }
+    });
+  }
+
+  it('wrote nothing for any of those refused forms', async () => {
+    const count = async (table: string) => Number((await t.db(table).count<{ n: number }[]>({ n: '*' }))[0]!.n);
+    // Made by the fixture only: 3 + 1 contracts, 8 receipts, 1 project, 1 spending, 1 invitation.
+    expect(await count('contracts')).toBe(4);
+    expect(await count('receipts')).toBe(8);
+    expect(await count('projects')).toBe(1);
+    expect(await count('spendings')).toBe(1);
+    expect(await count('invitations')).toBe(1);
+    expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
+    expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
+  });
+});
