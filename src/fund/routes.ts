@@ -236,9 +236,11 @@ async function spendingFormLocals(req: Request, date?: string) {
   return { title: t(req.lang, 'fund.spending.new'), nav: 'projects', project, limits, limitsDate: on };
 }
 
+/** The form; ?date= shows what the fund has available on that date before anything is entered. */
 const newSpending: RequestHandler = async (req, res) => {
-  const today = req.ctx.clock.today();
-  res.render('fund/spending-form', { ...(await spendingFormLocals(req)), values: { date: today } });
+  const asked = typeof req.query.date === 'string' ? req.query.date : undefined;
+  const locals = await spendingFormLocals(req, asked);
+  res.render('fund/spending-form', { ...locals, values: { date: locals.limitsDate } });
 };
 
 const doRecordSpending = formAction({

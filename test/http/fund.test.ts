@@ -128,6 +128,14 @@ describe('spending', () => {
     expect(await t.db('audit_log').where({ action: 'spending.create', entity_id: String(s.id) })).toHaveLength(1);
   });
 
+  it('shows on the form what the fund has available on a date, and the remaining budget', async () => {
+    const res = await finance.get(`${form(h.projects.paving)}?date=2026-03-31`);
+    const body = text(res.text);
+    expect(body).toContain('Disponible en el fondo al 31/03/2026 S/ 20,750.01');
+    expect(body).toContain('Saldo de presupuesto de la obra S/ 18,000.00 (Presupuesto S/ 30,000.00)');
+    expect(res.text).toContain('name="date" type="date" value="2026-03-31"');
+  });
+
   it('refuses an invalid RUC with the check that failed (400), writing nothing', async () => {
     const before = await written();
     for (const [ruc, message] of [['20512333798', 'El dígito verificador del RUC no es correcto.'],
