@@ -18,12 +18,15 @@ export interface UserRow {
 export const findUserById = (db: Db, id: number) =>
   db<UserRow>('users').where({ id }).first();
 
-/** Login accepts a username, an e-mail or (for buyers) the firm's RUC. */
-export const findUserForLogin = (db: Db, login: string) =>
-  db<UserRow>('users')
-    .where('username', login).orWhere('email', login.toLowerCase())
-    .orWhere((q) => q.where('firm_ruc', login).andWhere('role', 'buyer'))
-    .orderBy('id').first();
+/**
+ * Who a login names: a username or an e-mail names one user; a firm's RUC names every portal user of
+ * that firm (a firm may invite several contacts), and the password then tells which one it is.
+ */
+export async function findLoginCandidates(db: Db, login: string): Promise<UserRow[]> {
+  const one = await db<UserRow>('users').where('username', login).orWhere('email', login.toLowerCase()).orderBy('id').first();
+  if (one) return [one];
+  return db<UserRow>('users').where({ firm_ruc: login, role: 'buyer' }).orderBy('id');
+}
 
 export const listUsers = (db: Db) => db<UserRow>('users').orderBy('username');
 

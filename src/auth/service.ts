@@ -4,7 +4,7 @@ import { audit, SYSTEM, type Actor } from '../audit/audit.ts';
 import { FormError } from '../web/errors.ts';
 import { ROLES, type Role } from '../web/routing.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
-import { countRecentFailures, findUserForLogin, type UserRow } from './queries.ts';
+import { countRecentFailures, findLoginCandidates, type UserRow } from './queries.ts';
 
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -72,16 +72,21 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' | 'throttled' };
 
 export async function attemptLogin(db: Db, login: string, password: string, ip: string | null): Promise<LoginResult> {
-  const user = await findUserForLogin(db, login);
-  const accountKey = user?.username ?? login;
+  const candidates = await findLoginCandidates(db, login);
+  // One user: its username is the throttled account. A RUC naming several users: the RUC is.
+  const only = candidates.length === 1 ? candidates[0] : undefined;
+  const accountKey = only?.username ?? login;
   const since = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString();
   if ((await countRecentFailures(db, accountKey, since)) >= MAX_FAILURES) {
-    await audit(db, { id: user?.id ?? null, username: accountKey, ip }, 'login.throttled', 'user', accountKey);
+    await audit(db, { id: only?.id ?? null, username: accountKey, ip }, 'login.throttled', 'user', accountKey);
     return { ok: false, reason: 'throttled' };
   }
-  const good = user && user.active && (await verifyPassword(password, user.password_hash));
-  if (!good) {
-    await audit(db, { id: user?.id ?? null, username: accountKey, ip }, 'login.failed', 'user', accountKey);
+  let user: UserRow | undefined;
+  for (const c of candidates) {
+    if (c.active && (await verifyPassword(password, c.password_hash))) { user = c; break; }
+  }
+  if (!user) {
+    await audit(db, { id: only?.id ?? null, username: accountKey, ip }, 'login.failed', 'user', accountKey);
     return { ok: false, reason: 'invalid' };
   }
   await audit(db, { id: user.id, username: user.username, ip }, 'login.ok', 'user', user.username);
