@@ -88,6 +88,18 @@ describe('session fixation', () => {
     expect(replay.headers.location).toMatch(/^\/login/);
   });
 
+  it('returns to the page asked for after login, but never to another site', async () => {
+    const cases: [string, string][] = [['/portal/receipts', '/portal/receipts'], ['//evil.example/x', '/'],
+      ['https://evil.example/', '/'], ['/\\evil.example', '/'], ['javascript:alert(1)', '/']];
+    for (const [next, to] of cases) {
+      const agent = request.agent(t.app);
+      const page = await agent.get(`/login?next=${encodeURIComponent(next)}`);
+      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: BUYER_A, password: PASSWORD, next });
+      expect(res.status, next).toBe(303);
+      expect(res.headers.location, next).toBe(to);
+    }
+  });
+
   it('sets the session cookie HttpOnly and SameSite=Lax, with the idle lifetime', async () => {
     const page = await request(t.app).get('/login');
     const header = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((c) => c.startsWith('ilo.sid='))!;
