@@ -2,17 +2,12 @@
 // n,due_date,principal,interest,installment,balance — soles with a dot and two decimals.
 import { stringify } from 'csv-stringify/sync';
 import { toSolesString } from '../domain/money.ts';
+import type { ScheduleRowDb } from './queries.ts';
 
 export const SCHEDULE_COLUMNS = ['n', 'due_date', 'principal', 'interest', 'installment', 'balance'];
 
-export interface ScheduleCsvRow {
-  n: number;
-  due_date: string;
-  principal_cents: number;
-  interest_cents: number;
-  installment_cents: number;
-  balance_cents: number;
-}
+/** A schedule row as stored, without its contract (the quote builds the same shape). */
+export type ScheduleCsvRow = Omit<ScheduleRowDb, 'contract_id'>;
 
 export function scheduleCsv(rows: readonly ScheduleCsvRow[]): string {
   return stringify(rows.map((r) => [String(r.n), r.due_date, toSolesString(r.principal_cents),

@@ -10,19 +10,8 @@ import { findFirm, findMembership, type FirmRow, type MembershipStatus } from '.
 export const SECTORS = ['metalmecanica', 'carpinteria', 'pesquera', 'agroindustria', 'alimentos', 'textil',
   'construccion', 'comercio', 'servicios', 'reciclaje', 'otros'] as const;
 
-export interface FirmInput {
-  ruc: string;
-  name: string;
-  representative_name: string;
-  representative_dni: string;
-  sector: string;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  licence_number: string | null;
-  licence_issued_on: IsoDate | null;
-  licence_expires_on: IsoDate | null;
-}
+/** What a firm form gives: the stored row without its timestamps. */
+export type FirmInput = Omit<FirmRow, 'created_at' | 'updated_at'>;
 
 /** The rules a firm's data must follow; each failed identifier check has its own message. */
 function firmProblems(input: FirmInput): FieldErrors {
