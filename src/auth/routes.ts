@@ -6,6 +6,7 @@ import { get, post, type RouteDef } from '../web/routing.ts';
 import { LANG_COOKIE, safeNext } from '../web/lang.ts';
 import { t } from '../web/i18n.ts';
 import { attemptLogin } from './service.ts';
+import { home } from '../home/dashboard.ts';
 
 const loginSchema = z.object({
   username: z.string().trim().max(254).default(''),
@@ -53,10 +54,6 @@ const doLogout: RequestHandler = async (req, res) => {
   res.redirect(303, '/login');
 };
 
-const home: RequestHandler = (req, res) => {
-  if (req.user?.role === 'buyer') return res.redirect(303, '/portal');
-  res.render('home', {});
-};
 
 const switchLang: RequestHandler = (req, res) => {
   const lang = req.params.lang === 'en' ? 'en' : 'es';
