@@ -1,7 +1,7 @@
 // The demo park: a clearly marked fictitious version of Ilo's 80-ha industrial park, so that a
 // new install can be tried at once. Runs only on an empty database.
 import type { Knex } from 'knex';
-import { seedUsers } from './demo/users.ts';
+import { seedBuyer, seedUsers } from './demo/users.ts';
 import { seedLots } from './demo/lots.ts';
 import { seedFirms } from './demo/firms.ts';
 import { seedSales } from './demo/sales.ts';
@@ -22,4 +22,5 @@ export async function seed(knex: Knex): Promise<void> {
   await seedSales(knex);
   await seedPayments(knex);
   await seedFund(knex);
+  await seedBuyer(knex);
 }

@@ -4,7 +4,7 @@ import { openDatabase } from './db/setup.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { isDemo } from './demo.ts';
-import { DEMO_USERS, DEMO_PASSWORD } from '../seeds/demo/users.ts';
+import { DEMO_USERS, DEMO_PASSWORD, DEMO_BUYER } from '../seeds/demo/users.ts';
 
 let config;
 try {
@@ -21,7 +21,9 @@ const server = app.listen(config.PORT, () => {
   console.log(`Database: ${config.DATABASE_URL}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
 });
 if (await isDemo(db)) {
-  console.log(`DEMO DATA. Logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`);
+  const buyer = await db('users').where({ username: DEMO_BUYER, role: 'buyer' }).first('firm_ruc');
+  const logins = [...DEMO_USERS.map((u) => `${u.username} (${u.role})`), ...(buyer ? [`${DEMO_BUYER} (buyer, RUC ${buyer.firm_ruc})`] : [])];
+  console.log(`DEMO DATA. Logins (password "${DEMO_PASSWORD}"): ${logins.join(', ')}`);
 }
 
 function shutdown(): void {
