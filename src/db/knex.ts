@@ -25,7 +25,8 @@ export function createDb(url: string): Db {
       min: 1, max: 1,
       afterCreate(conn: { pragma: (s: string) => unknown }, done: (err: Error | null, conn: unknown) => void) {
         conn.pragma('journal_mode = WAL');
-        conn.pragma('synchronous = NORMAL');
+        // FULL: a receipt handed to a buyer must survive a power cut (NORMAL may lose the last commits).
+        conn.pragma('synchronous = FULL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
         done(null, conn);
