@@ -1,16 +1,22 @@
 // Demo data: the reinvestment fund's infrastructure projects (water for the upper zone, power,
 // paving, drainage, the machinery centre) with their budgets, and the spending charged to them
 // since 2021, recorded through the fund service with their past dates. Runs after the sales and
-// payments demo: each spending is capped at what the fund holds on its date (and on every later
-// day), so no spending ever needs the "beyond the fund" confirmation. One invoice entered twice is
-// reversed. Deterministic: the same day gives the same fund.
+// payments demo. First the till's cash goes to the bank at the end of every month that has ended
+// ("DEP-2024-03"), as municipal finance does; then each spending is capped at what the fund holds on
+// its date (and on every later day), so no spending ever needs the "beyond the fund" confirmation,
+// and at what the bank holds likewise, so neither caja nor banco is ever below zero. One invoice
+// entered twice is reversed. Deterministic: the same day gives the same fund.
 import type { Knex } from 'knex';
 import { SYSTEM } from '../../src/audit/audit.ts';
-import { fixedClock, systemClock } from '../../src/clock.ts';
-import { addDays, addMonths, type IsoDate } from '../../src/domain/dates.ts';
+import { fixedClock, systemClock, type Clock } from '../../src/clock.ts';
+import { addDays, addMonths, endOfMonth, startOfMonth, type IsoDate } from '../../src/domain/dates.ts';
+import { availableOn } from '../../src/domain/fund-reports.ts';
 import { cents, type Cents } from '../../src/domain/money.ts';
 import { rucCheckDigit } from '../../src/domain/ruc.ts';
 import { createProject, recordSpending, reverseSpending, spendingLimits, type ProjectStatus } from '../../src/fund/service.ts';
+import { cashAvailableOn, recordCashDeposit } from '../../src/fund/cash-deposits.ts';
+import { ACCOUNTS } from '../../src/fund/ledger.ts';
+import { accountDailyEffects } from '../../src/fund/queries.ts';
 
 interface DemoProject {
   code: string; name: string; budget_cents: number; status: ProjectStatus; description: string;
@@ -49,10 +55,30 @@ const SUPPLIERS = [
 /** The project whose latest invoice is keyed in twice (and the copy reversed). */
 const DUPLICATED = 'PAV-VI';
 
+/** What the bank can pay on a date without going below zero then or on any later day. */
+async function bankAvailableOn(knex: Knex, date: IsoDate): Promise<number> {
+  return availableOn(await accountDailyEffects(knex, ACCOUNTS.bank), date);
+}
+
+/** At the end of every month that has ended, the till's cash goes to the bank: what it holds then,
+ *  less anything a later void will take out of it (the deposit's own rule). */
+async function depositTheTill(knex: Knex, clock: Clock, today: IsoDate): Promise<void> {
+  const first = await knex('receipts').where({ method: 'cash' }).min({ d: 'date' }).first();
+  if (!first?.d) return;
+  for (let month = startOfMonth(String(first.d)); endOfMonth(month) <= today; month = addMonths(month, 1)) {
+    const end = endOfMonth(month);
+    const amount = await cashAvailableOn(knex, end);
+    if (amount <= 0) continue;
+    await recordCashDeposit(knex, clock, SYSTEM, { date: end, amount_cents: amount, reference: `DEP-${end.slice(0, 7)}` });
+  }
+}
+
 export async function seedFund(knex: Knex): Promise<void> {
   const today = systemClock.today();
   const clock = fixedClock(today);
   const last = addDays(today, -15);
+
+  await depositTheTill(knex, clock, today);
 
   const ids = new Map<string, number>();
   for (const p of PROJECTS) {
@@ -76,7 +102,8 @@ export async function seedFund(knex: Knex): Promise<void> {
     const limits = await spendingLimits(knex, id, e.project.budget_cents, e.date);
     // Keep a tenth of what the fund holds for what comes later; never beyond the budget.
     const planned = Math.round((e.project.budget_cents * e.project.share_ppm) / 1_000_000);
-    const amount = Math.min(planned, Math.floor(limits.fund_available_cents * 0.9), limits.budget_remaining_cents);
+    const amount = Math.min(planned, Math.floor(limits.fund_available_cents * 0.9), limits.budget_remaining_cents,
+      await bankAvailableOn(knex, e.date));
     if (amount < 100_00) continue;
     const supplier = SUPPLIERS[(doc + e.project.code.length) % SUPPLIERS.length]!;
     doc += 1;
@@ -93,7 +120,7 @@ export async function seedFund(knex: Knex): Promise<void> {
     const date = addDays(original.date, 2);
     const project = PROJECTS.find((p) => p.code === DUPLICATED)!;
     const limits = await spendingLimits(knex, ids.get(DUPLICATED)!, project.budget_cents, date);
-    if (amount <= limits.fund_available_cents && amount <= limits.budget_remaining_cents) {
+    if (amount <= limits.fund_available_cents && amount <= limits.budget_remaining_cents && amount <= await bankAvailableOn(knex, date)) {
       const copy = await recordSpending(knex, clock, SYSTEM, ids.get(DUPLICATED)!, {
         date, supplier_ruc: original.supplier_ruc, supplier_name: original.supplier_name,
         document_number: `${original.document_number}-B`, description: original.description, amount_cents: cents(amount),

@@ -1,6 +1,6 @@
 // The reconciliation: five checks that the ledger agrees with the documents behind it. Each check
 // gives a left and a right total and, when they differ, the documents and entries that explain it.
-// Documents (receipts, refunds, spendings) belong to the period by their own date; their entries,
+// Documents (receipts, refunds, spendings, cash deposits) belong to the period by their own date; their entries,
 // and the reversals of those entries whatever their date, are compared with them document by
 // document, so a receipt voided after the period nets to zero on both sides instead of showing as
 // a timing difference.
@@ -15,6 +15,8 @@ export interface ReconReceipt {
 }
 export interface ReconRefund { id: number; contract_id: number; contract_number: string; date: IsoDate; returned_cents: number }
 export interface ReconSpending { id: number; date: IsoDate; amount_cents: number; status: string; project_code: string }
+/** A deposit of the till's cash in the bank: it moves money between 1101 and 1102, and nothing else. */
+export interface ReconDeposit { id: number; date: IsoDate; amount_cents: number; status: string; reference: string }
 export interface ReconContract { contract_id: number; contract_number: string; scheduled_outstanding_cents: number }
 
 export interface ReconInput {
@@ -24,6 +26,7 @@ export interface ReconInput {
   receipts: ReconReceipt[];
   refunds: ReconRefund[];
   spendings: ReconSpending[];
+  deposits?: ReconDeposit[];
   subledger: ReconContract[]; // contracts live on `to`, with their scheduled outstanding on that day
 }
 
@@ -35,7 +38,7 @@ export type ItemReason =
   | 'contract_mismatch' | 'date_differs' | 'duplicate' | 'unbalanced' | 'not_live';
 
 export interface ReconItem {
-  kind: 'receipt' | 'refund' | 'spending' | 'entry' | 'contract';
+  kind: 'receipt' | 'refund' | 'spending' | 'deposit' | 'entry' | 'contract';
   ref: string;
   date: IsoDate | null;
   expected_cents: Cents;
@@ -46,7 +49,8 @@ export interface ReconItem {
 export interface Check { key: CheckKey; left_cents: Cents; right_cents: Cents; difference_cents: Cents; items: ReconItem[] }
 export interface Reconciliation { from: IsoDate; to: IsoDate; checks: Check[]; ok: boolean }
 
-type Doc = { kind: 'receipt'; doc: ReconReceipt } | { kind: 'refund'; doc: ReconRefund } | { kind: 'spending'; doc: ReconSpending };
+type Doc = { kind: 'receipt'; doc: ReconReceipt } | { kind: 'refund'; doc: ReconRefund } | { kind: 'spending'; doc: ReconSpending }
+  | { kind: 'deposit'; doc: ReconDeposit };
 
 const check = (key: CheckKey, left: number, right: number, items: ReconItem[]): Check =>
   ({ key, left_cents: cents(left), right_cents: cents(right), difference_cents: cents(left - right), items });
@@ -63,6 +67,7 @@ export function reconcile(input: ReconInput): Reconciliation {
   const receipts = new Map(input.receipts.map((r) => [String(r.id), r]));
   const refunds = new Map(input.refunds.map((r) => [String(r.id), r]));
   const spendings = new Map(input.spendings.map((s) => [String(s.id), s]));
+  const deposits = new Map((input.deposits ?? []).map((d) => [String(d.id), d]));
 
   /** The document an entry belongs to: the one named by the entry it (ultimately) reverses. */
   const docOf = (e: LedgerEntry): Doc | null => {
@@ -70,6 +75,7 @@ export function reconcile(input: ReconInput): Reconciliation {
     if (root.source_type === SOURCE.receipt) { const d = receipts.get(root.source_id); return d ? { kind: 'receipt', doc: d } : null; }
     if (root.source_type === SOURCE.rescission) { const d = refunds.get(root.source_id); return d ? { kind: 'refund', doc: d } : null; }
     if (root.source_type === SOURCE.spending) { const d = spendings.get(root.source_id); return d ? { kind: 'spending', doc: d } : null; }
+    if (root.source_type === SOURCE.cashDeposit) { const d = deposits.get(root.source_id); return d ? { kind: 'deposit', doc: d } : null; }
     return null;
   };
   const entriesOf = new Map<string, LedgerEntry[]>();
@@ -90,6 +96,7 @@ export function reconcile(input: ReconInput): Reconciliation {
   const periodReceipts = input.receipts.filter((r) => inPeriod(r.date, from, to));
   const periodRefunds = input.refunds.filter((r) => inPeriod(r.date, from, to));
   const periodSpendings = input.spendings.filter((s) => inPeriod(s.date, from, to));
+  const periodDeposits = (input.deposits ?? []).filter((d) => inPeriod(d.date, from, to));
 
   // 1. What the receipts say was collected against what their entries credited to the fund (or, for a
   //    lot that is not municipal, to the ministry's account: the rule is checked by 2).
@@ -158,12 +165,25 @@ export function reconcile(input: ReconInput): Reconciliation {
     right3 += d.expected;
     if (actual !== d.expected) c3.push(item(d.kind, d.ref, d.date, d.expected, actual, list, list.length === 0 ? 'not_posted' : 'amount_differs'));
   }
+  //    A deposit moves its amount from caja to banco and so nets to zero here; but each one must move
+  //    exactly its amount (nothing once reversed), and no money may cross between them without one.
+  for (const d of periodDeposits) {
+    const list = of('deposit', d.id);
+    const combined = sumNet(list, [CASH, BANK]);
+    left3 += combined;
+    const expected = d.status === 'valid' ? d.amount_cents : 0;
+    const toBank = sumNet(list, [BANK]);
+    if (combined !== 0 || toBank !== expected) {
+      c3.push(item('deposit', d.reference, d.date, expected, toBank, list, list.length === 0 ? 'not_posted' : 'amount_differs'));
+    }
+  }
   for (const e of orphans) {
     if (!inPeriod(orphanDate(e), from, to)) continue;
     const actual = net(e, [CASH, BANK]);
-    if (actual === 0) continue;
+    const toBank = net(e, [BANK]);
+    if (actual === 0 && toBank === 0) continue;
     left3 += actual;
-    c3.push(item('entry', `#${e.id}`, e.date, 0, actual, [e], 'no_document'));
+    c3.push(item('entry', `#${e.id}`, e.date, 0, actual === 0 ? toBank : actual, [e], 'no_document'));
   }
 
   // 4. The receivables subledger (contracts' scheduled outstanding) against control account 1201.

@@ -17,6 +17,8 @@ export const SOURCE = {
   receipt: 'receipt',
   rescission: 'rescission',
   spending: 'spending',
+  /** Cash taken from the till to the bank: Dr 1102 / Cr 1101, nothing else. */
+  cashDeposit: 'cash_deposit',
 } as const;
 
 export interface LedgerLine {

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { toSolesString as s } from '../domain/money.ts';
 import { METHODS, type AccountBalance, type BudgetLine, type Collections, type FundStatement, type InflowMonth, type ReceivableLine } from '../domain/fund-reports.ts';
 import type { Reconciliation } from '../domain/fund-reconciliation.ts';
+import type { CashDepositRow } from './queries.ts';
 
 const csv = (columns: string[], rows: string[][]) => stringify(rows, { header: true, columns });
 
@@ -67,4 +68,10 @@ export const inflowsCsv = (months: InflowMonth[]) => csv(INFLOWS_COLUMNS, months
 export const ACCOUNTS_COLUMNS = ['code', 'account', 'type', 'debit', 'credit', 'balance'];
 export const accountsCsv = (rows: AccountBalance[]) => csv(ACCOUNTS_COLUMNS, rows.map((a) => [
   a.code, a.name, a.type, s(a.debit_cents), s(a.credit_cents), s(a.balance_cents),
+]));
+
+export const CASH_DEPOSITS_COLUMNS = ['id', 'date', 'reference', 'amount', 'status', 'recorded_by', 'reversed_on', 'reversal_reason'];
+/** Every deposit, reversed ones too (status "reversed"), in date order. */
+export const cashDepositsCsv = (rows: CashDepositRow[]) => csv(CASH_DEPOSITS_COLUMNS, rows.map((d) => [
+  String(d.id), d.date, d.reference, s(d.amount_cents), d.status, d.recorded_by_name ?? '', d.reversed_on ?? '', d.reversal_reason ?? '',
 ]));

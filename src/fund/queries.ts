@@ -3,7 +3,7 @@
 import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { AccountRow, LedgerEntry, ReceiptRow } from '../domain/fund-reports.ts';
-import type { ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
+import type { ReconDeposit, ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
 
 const num = (v: unknown) => Number(v ?? 0);
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -44,12 +44,36 @@ export async function loadEntries(db: Db, range: { from?: IsoDate | null; to?: I
   return out;
 }
 
+/** Some entries by id, with their lines (a document's entry and its reversal). */
+export async function loadEntriesById(db: Db, ids: number[]): Promise<LedgerEntry[]> {
+  if (ids.length === 0) return [];
+  const entries = await db('journal_entries').whereIn('id', ids).orderBy('id')
+    .select('id', 'date', 'description', 'source_type', 'source_id', 'reverses_entry_id');
+  const lines = await db('journal_lines').whereIn('entry_id', ids).orderBy('id');
+  return entries.map((e: Record<string, unknown>) => ({
+    id: num(e.id), date: String(e.date), description: String(e.description), source_type: String(e.source_type),
+    source_id: String(e.source_id), reverses_entry_id: numOrNull(e.reverses_entry_id),
+    lines: (lines as Record<string, unknown>[]).filter((l) => num(l.entry_id) === num(e.id)).map((l) => ({
+      account_code: String(l.account_code), debit_cents: num(l.debit_cents), credit_cents: num(l.credit_cents),
+      contract_id: numOrNull(l.contract_id), project_id: numOrNull(l.project_id),
+    })),
+  }));
+}
+
 /** The fund's net movement per day (credits − debits on 3101): all that its availability needs. */
 export async function fundDailyEffects(db: Db): Promise<{ date: IsoDate; effect_cents: number }[]> {
   const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
     .where('l.account_code', '3101').groupBy('e.date').orderBy('e.date')
     .select('e.date').sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
   return rows.map((r: Record<string, unknown>) => ({ date: String(r.date), effect_cents: num(r.c) - num(r.d) }));
+}
+
+/** An account's net movement per day (debits − credits), e.g. the till's (1101) for what it can give. */
+export async function accountDailyEffects(db: Db, account_code: string): Promise<{ date: IsoDate; effect_cents: number }[]> {
+  const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('l.account_code', account_code).groupBy('e.date').orderBy('e.date')
+    .select('e.date').sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
+  return rows.map((r: Record<string, unknown>) => ({ date: String(r.date), effect_cents: num(r.d) - num(r.c) }));
 }
 
 /** Who recorded each entry, which entry reversed it and the dates of both ends of each reversal,
@@ -215,4 +239,43 @@ export async function loadContractsForReplay(db: Db) {
     })),
     voidedOn: new Map(voids.map((v: Record<string, unknown>) => [num(v.source_id), String(v.d)])),
   };
+}
+
+export interface CashDepositRow {
+  id: number; date: string; amount_cents: number; reference: string; cash_available_cents: number;
+  entry_id: number; status: string; reversal_reason: string | null; reversed_on: string | null;
+  reversal_entry_id: number | null; reversed_by_name: string | null; recorded_by_name: string | null; created_at: string;
+}
+
+function cashDepositQuery(db: Db) {
+  return db('cash_deposits as d').leftJoin('users as u', 'u.id', 'd.reversed_by')
+    .select('d.*', 'u.username as reversed_by_name')
+    .orderBy([{ column: 'd.date' }, { column: 'd.id' }]);
+}
+
+const cashDepositOf = (d: Record<string, unknown>): CashDepositRow => ({
+  id: num(d.id), date: String(d.date), amount_cents: num(d.amount_cents), reference: String(d.reference),
+  cash_available_cents: num(d.cash_available_cents), entry_id: num(d.entry_id), status: String(d.status),
+  reversal_reason: (d.reversal_reason as string | null) ?? null, reversed_on: (d.reversed_on as string | null) ?? null,
+  reversal_entry_id: numOrNull(d.reversal_entry_id), reversed_by_name: (d.reversed_by_name as string | null) ?? null,
+  recorded_by_name: (d.recorded_by_name as string | null) ?? null, created_at: String(d.created_at),
+});
+
+export async function listCashDeposits(db: Db): Promise<CashDepositRow[]> {
+  return (await cashDepositQuery(db)).map(cashDepositOf);
+}
+
+export async function findCashDeposit(db: Db, id: number): Promise<CashDepositRow | undefined> {
+  const d = await cashDepositQuery(db).where('d.id', id).first();
+  return d ? cashDepositOf(d) : undefined;
+}
+
+/** The valid deposit with this voucher number (compared without regard to case), if any. */
+export async function validDepositWithReference(db: Db, reference: string): Promise<number | null> {
+  const d = await db('cash_deposits').where({ status: 'valid' }).andWhereRaw('upper(reference) = upper(?)', [reference]).first('id');
+  return d ? num(d.id) : null;
+}
+
+export function reconDeposits(rows: CashDepositRow[]): ReconDeposit[] {
+  return rows.map((d) => ({ id: d.id, date: d.date, amount_cents: d.amount_cents, status: d.status, reference: d.reference }));
 }

@@ -10,8 +10,8 @@ import { reconcile } from '../domain/fund-reconciliation.ts';
 import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
-  entryExtras, flaggedCounts, lineNames, listAccounts, listProjects, listSpendings, loadEntries, loadReceipts, loadRefunds,
-  reconSpendings,
+  entryExtras, flaggedCounts, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
+  loadRefunds, reconDeposits, reconSpendings,
 } from './queries.ts';
 
 export async function accountsReport(db: Db, as_of: IsoDate) {
@@ -81,11 +81,12 @@ export async function inflows(db: Db, as_of: IsoDate) {
 }
 
 export async function reconciliation(db: Db, from: IsoDate, to: IsoDate) {
-  const [entries, receipts, refunds, spendings, accounts] = await Promise.all([
-    loadEntries(db), loadReceipts(db), loadRefunds(db), listSpendings(db), contractAccounts(db, to),
+  const [entries, receipts, refunds, spendings, deposits, accounts] = await Promise.all([
+    loadEntries(db), loadReceipts(db), loadRefunds(db), listSpendings(db), listCashDeposits(db), contractAccounts(db, to),
   ]);
   return reconcile({
-    from, to, entries, receipts, refunds, spendings: reconSpendings(spendings), subledger: subledgerOf(accounts),
+    from, to, entries, receipts, refunds, spendings: reconSpendings(spendings), deposits: reconDeposits(deposits),
+    subledger: subledgerOf(accounts),
   });
 }
 

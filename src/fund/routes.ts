@@ -22,6 +22,7 @@ import {
   accountsCsv, budgetCsv, collectionsCsv, fundStatementCsv, inflowsCsv, receivablesCsv, reconciliationCsv,
 } from './csv.ts';
 import { budgetChart, collectionsChart, fundBalanceChart } from './charts.ts';
+import { cashDepositRoutes } from './cash-deposit-routes.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -311,4 +312,5 @@ export const routes: RouteDef[] = [
   post('/finance/projects/:id/spending', FINANCE, doRecordSpending),
   get('/finance/spending/:id', FINANCE, showSpending),
   post('/finance/spending/:id/reverse', FINANCE, doReverseSpending),
+  ...cashDepositRoutes,
 ];

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { allRoutes } from '../../src/routes.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { createProject, recordSpending } from '../../src/fund/service.ts';
+import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
 import { inviteContact } from '../../src/portal/invitations.ts';
 import type { Cents } from '../../src/domain/money.ts';
 import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
@@ -103,6 +104,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /finance/projects/:id/spending': FINANCE,
   'GET /finance/spending/:id': FINANCE,
   'POST /finance/spending/:id/reverse': FINANCE,
+  'GET /finance/cash-deposits': FINANCE,
+  'GET /finance/cash-deposits.csv': FINANCE,
+  'GET /finance/cash-deposits/new': FINANCE,
+  'POST /finance/cash-deposits': FINANCE,
+  'GET /finance/cash-deposits/:id': FINANCE,
+  'POST /finance/cash-deposits/:id/reverse': FINANCE,
   // Buyers' portal and its access.
   'GET /portal': BUYER,
   'GET /portal/receipts': BUYER,
@@ -127,7 +134,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; user: number; token: string };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -140,9 +147,10 @@ beforeAll(async () => {
     date: '2026-11-02', supplier_ruc: ruc(90), supplier_name: 'Tuberías del Sur', document_number: 'F001-118',
     description: 'Tubería HDPE', amount_cents: 250_000 as Cents, confirm_over: true,
   });
+  const deposit = await recordCashDeposit(t.db, fixedClock(TODAY), ACTOR, { date: '2026-11-02', amount_cents: 100_000 as Cents, reference: 'DEP-118' });
   const invited = await inviteContact(t.db, park.b.ruc, 'nuevo@costabrava.pe', ACTOR);
   const user = Number((await t.db('invitations').where({ id: invited.invitation_id }).first()).user_id);
-  samples = { project, spending, user, token: invited.token };
+  samples = { project, spending, deposit, user, token: invited.token };
   agents.anonymous = request.agent(t.app);
   agents.admin = await login(t.app, 'admin');
   agents.manager = await login(t.app, 'gerente');
@@ -157,8 +165,9 @@ const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()
 function sampleUrl(method: string, path: string): string {
   const id = path.startsWith('/finance/projects/') ? samples.project
     : path.startsWith('/finance/spending/') ? samples.spending
-      : path.startsWith('/users/') ? samples.user
-        : park.a.active;
+      : path.startsWith('/finance/cash-deposits/') ? samples.deposit
+        : path.startsWith('/users/') ? samples.user
+          : park.a.active;
   const url = path
     .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
     .replace(':number', park.a.receipts[1]!).replace(':token', samples.token).replace(':id', String(id));
@@ -245,11 +254,12 @@ describe('every POST route, as each role', () => {
 
   it('wrote nothing for any of those refused forms', async () => {
     const count = async (table: string) => Number((await t.db(table).count<{ n: number }[]>({ n: '*' }))[0]!.n);
-    // Made by the fixture only: 3 + 1 contracts, 8 receipts, 1 project, 1 spending, 1 invitation.
+    // Made by the fixture only: 3 + 1 contracts, 8 receipts, 1 project, 1 spending, 1 cash deposit, 1 invitation.
     expect(await count('contracts')).toBe(4);
     expect(await count('receipts')).toBe(8);
     expect(await count('projects')).toBe(1);
     expect(await count('spendings')).toBe(1);
+    expect(await count('cash_deposits')).toBe(1);
     expect(await count('invitations')).toBe(1);
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);

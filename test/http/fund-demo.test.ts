@@ -1,6 +1,7 @@
 // The demo park's fund (seeds/demo/fund.ts) on a frozen day, after the demo sales and payments:
-// the five projects, spending that never needed more than the fund held, and books that reconcile
-// year by year, shown on the finance pages.
+// the five projects, spending that never needed more than the fund held, the till taken to the bank
+// every month end so that neither caja nor banco is ever below zero, and books that reconcile year
+// by year, shown on the finance pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import type { Db } from '../../src/db/knex.ts';
 import { seed } from '../../seeds/01_demo_park.ts';
 import { DEMO_PASSWORD } from '../../seeds/demo/users.ts';
 import { dailyFundEffects, fundBalanceSeries } from '../../src/domain/fund-reports.ts';
+import { endOfMonth } from '../../src/domain/dates.ts';
 import { loadEntries } from '../../src/fund/queries.ts';
 import { reconciliation } from '../../src/fund/reports.ts';
 
@@ -54,6 +56,38 @@ describe('demo fund', () => {
       expect(balance, d.date).toBeGreaterThanOrEqual(0);
     }
     expect(Math.min(...fundBalanceSeries(entries, '2021-01-01', TODAY).map((p) => p.balance_cents))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('deposits each month\'s cash receipts at its end: caja and banco are never below zero on any day', async () => {
+    const deposits: { date: string; reference: string; amount_cents: number; status: string }[] = await db('cash_deposits')
+      .orderBy('date').select('date', 'reference', 'amount_cents', 'status');
+    expect(deposits[0]).toMatchObject({ date: '2021-01-31', reference: 'DEP-2021-01' });
+    expect(deposits.at(-1)).toMatchObject({ date: '2026-10-31', reference: 'DEP-2026-10' });
+    const cashOf = async (from: string, to: string) => Number((await db('receipts')
+      .where({ method: 'cash', status: 'valid' }).whereBetween('date', [from, to]).sum({ s: 'amount_cents' }))[0]!.s ?? 0);
+    for (const d of deposits) {
+      expect(d.date).toBe(endOfMonth(d.date));
+      expect(d.reference).toBe(`DEP-${d.date.slice(0, 7)}`);
+      expect(d.status).toBe('valid');
+      expect(d.amount_cents, d.reference).toBe(await cashOf(`${d.date.slice(0, 8)}01`, d.date));
+    }
+    // What is in the till today is November's cash, not yet deposited.
+    const entries = await loadEntries(db);
+    const balanceOf = (code: string, to: string) => entries.filter((e) => e.date <= to)
+      .reduce((b, e) => b + e.lines.filter((l) => l.account_code === code).reduce((s, l) => s + l.debit_cents - l.credit_cents, 0), 0);
+    expect(balanceOf('1101', TODAY)).toBe(await cashOf('2026-11-01', TODAY));
+    for (const code of ['1101', '1102']) {
+      const daily = new Map<string, number>();
+      for (const e of entries) {
+        for (const l of e.lines) if (l.account_code === code) daily.set(e.date, (daily.get(e.date) ?? 0) + l.debit_cents - l.credit_cents);
+      }
+      let balance = 0;
+      for (const [date, effect] of [...daily].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        balance += effect;
+        expect(balance, `${code} on ${date}`).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(balanceOf('1102', TODAY)).toBeGreaterThan(0);
   });
 
   it('reconciles without differences, year by year', async () => {

@@ -90,6 +90,34 @@ describe('reconcile', () => {
     expect(cash.items[2]!.entries).toEqual([{ id: stray.id, date: '2026-06-01' }]);
   });
 
+  it('lets cash deposits move money from caja to banco, and names one that moves another amount or none', () => {
+    const input = base();
+    const deposit = (id: number, date: string, amount: number) => entry(date, 'cash_deposit', id, [line('1102', amount, 0, null), line('1101', 0, amount, null)]);
+    const d1 = deposit(1, '2026-01-31', 1_500_000);
+    const d2 = deposit(2, '2026-02-28', 100_000);
+    input.entries.push(d1, d2, mirror(d2, '2026-04-01', 'cash_deposit_reversal'));
+    input.deposits = [
+      { id: 1, date: '2026-01-31', amount_cents: 1_500_000, status: 'valid', reference: 'DEP-2026-01' },
+      { id: 2, date: '2026-02-28', amount_cents: 100_000, status: 'reversed', reference: 'DEP-2026-02' },
+    ];
+    const ok = reconcile(input);
+    expect(ok.ok).toBe(true);
+    expect(byKey(ok).cash_bank!.left_cents).toBe(1_100_000); // as without the deposits
+    // A deposit whose entry took 15,000 from the till but put 14,999 in the bank, one with no entry,
+    // and a transfer between caja and banco that no deposit explains.
+    d1.lines = [line('1102', 1_499_900, 0, null), line('2101', 100, 0, null), line('1101', 0, 1_500_000, null)];
+    input.deposits.push({ id: 3, date: '2026-03-31', amount_cents: 5_000, status: 'valid', reference: 'DEP-2026-03' });
+    const stray = entry('2026-05-05', 'manual', 'z', [line('1102', 700, 0, null), line('1101', 0, 700, null)]);
+    input.entries.push(stray);
+    const cash = byKey(reconcile(input)).cash_bank!;
+    expect(cash.items.map((i) => [i.kind, i.ref, i.reason, i.expected_cents, i.actual_cents])).toEqual([
+      ['deposit', 'DEP-2026-01', 'amount_differs', 1_500_000, 1_499_900],
+      ['deposit', 'DEP-2026-03', 'not_posted', 5_000, 0],
+      ['entry', `#${stray.id}`, 'no_document', 0, 700],
+    ]);
+    expect(cash.difference_cents).toBe(-100);
+  });
+
   it('names a contract whose 1201 balance is not its scheduled outstanding, and an unbalanced entry', () => {
     const input = base();
     input.subledger[0]!.scheduled_outstanding_cents = 8_400_000;
