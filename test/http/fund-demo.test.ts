@@ -3,14 +3,13 @@
 // every month end so that neither caja nor banco is ever below zero, and books that reconcile year
 // by year, shown on the finance pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { tempDb, login, textOf } from '../support/app.ts';
+import { login, textOf } from '../support/app.ts';
 import type { Db } from '../../src/db/knex.ts';
-import { seed } from '../../seeds/01_demo_park.ts';
+import { demoDb, type DemoDb } from '../support/demo.ts';
 import { DEMO_PASSWORD } from '../../seeds/demo/users.ts';
 import { dailyFundEffects, fundBalanceSeries } from '../../src/domain/fund-reports.ts';
 import { endOfMonth } from '../../src/domain/dates.ts';
@@ -19,20 +18,13 @@ import { reconciliation } from '../../src/fund/reports.ts';
 
 const TODAY = '2026-11-25';
 let db: Db;
-let dir: string;
-let before: string | undefined;
+let demo: DemoDb;
 
 beforeAll(async () => {
-  before = process.env.ILO_TODAY;
-  process.env.ILO_TODAY = TODAY;
-  ({ db, dir } = await tempDb());
-  await seed(db);
+  demo = await demoDb(TODAY);
+  db = demo.db;
 }, 120_000);
-afterAll(async () => {
-  if (before === undefined) delete process.env.ILO_TODAY; else process.env.ILO_TODAY = before;
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => { await demo.close(); });
 
 describe('demo fund', () => {
   it('has the five projects, with past spending on all but the machinery centre', async () => {
@@ -99,7 +91,7 @@ describe('demo fund', () => {
   });
 
   it('shows the dashboard to the demo finance login, with its charts', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: path.join(dir, 'test.sqlite') });
+    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: path.join(demo.dir, 'test.sqlite') });
     const app = await createApp({ db, clock: fixedClock(TODAY), config });
     const finance = await login(app, 'finanzas', DEMO_PASSWORD);
     const res = await finance.get('/finance');

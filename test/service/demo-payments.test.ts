@@ -1,10 +1,8 @@
 // The demo park's payment histories (seeds/demo/payments.ts), recorded through the payments service
 // on a frozen day: the mix the demo promises, and books that reconcile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import { tempDb } from '../support/app.ts';
 import type { Db } from '../../src/db/knex.ts';
-import { seed } from '../../seeds/01_demo_park.ts';
+import { demoDb, type DemoDb } from '../support/demo.ts';
 import { accountOf } from '../../src/payments/account.ts';
 import { findContractView } from '../../src/contracts/queries.ts';
 import { delinquencyOf } from '../../src/domain/delinquency.ts';
@@ -12,20 +10,13 @@ import { accountBalance } from '../../src/fund/ledger.ts';
 
 const TODAY = '2026-11-25';
 let db: Db;
-let dir: string;
-let before: string | undefined;
+let demo: DemoDb;
 
 beforeAll(async () => {
-  before = process.env.ILO_TODAY;
-  process.env.ILO_TODAY = TODAY;
-  ({ db, dir } = await tempDb());
-  await seed(db);
+  demo = await demoDb(TODAY);
+  db = demo.db;
 }, 120_000);
-afterAll(async () => {
-  if (before === undefined) delete process.env.ILO_TODAY; else process.env.ILO_TODAY = before;
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => { await demo.close(); });
 
 async function statements() {
   const ids: number[] = (await db('contracts').whereIn('status', ['active', 'paid_off']).pluck('id')).map(Number);
