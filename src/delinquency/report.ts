@@ -29,11 +29,17 @@ export interface BucketTotal {
 }
 
 /**
- * Active contracts signed on or before `as_of`, oldest delay first. (Contracts awaiting their down
- * payment have no installment running yet; paid-off and rescinded ones owe nothing.)
+ * Contracts live on `as_of`, oldest delay first. (Contracts awaiting their down payment have no
+ * installment running yet; paid-off and rescinded ones owe nothing.)
  */
 export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket | null) {
-  const ids: number[] = (await db('contracts').where({ status: 'active' }).andWhere('date', '<=', as_of).orderBy('id').select('id'))
+  // Live on as_of: activated by then, and not yet paid off or rescinded by then (a report as of a
+  // past date lists the contracts as they stood that day, not only those still active today).
+  const ids: number[] = (await db('contracts')
+    .whereNotNull('activated_on').andWhere('activated_on', '<=', as_of)
+    .andWhere((q) => q.whereNull('paid_off_on').orWhere('paid_off_on', '>', as_of))
+    .andWhere((q) => q.whereNull('rescinded_on').orWhere('rescinded_on', '>', as_of))
+    .orderBy('id').select('id'))
     .map((r: { id: number }) => Number(r.id));
   const all: DelinquencyLine[] = [];
   for (const id of ids) {

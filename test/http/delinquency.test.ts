@@ -132,3 +132,23 @@ describe('rescission', () => {
     expect(await t.db('receipts').where({ contract_id: k.c.id, status: 'valid' }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 });
+
+describe('delinquency as of a past date', () => {
+  it('lists a contract paid off since then as it stood that day, and not after', async () => {
+    const today = t.today;
+    const g = await sale(t.db, { date: '2026-05-20', today }); // down payment, then nothing until paid off
+    await pay(t.db, g.id, '2026-05-20', 1_500_000, today);
+    // Pay off everything on 20/11: the refusal of a too-large payment states the exact maximum.
+    const refused = await pay(t.db, g.id, '2026-11-20', 99_999_999, today).then(() => null, (e) => e);
+    const maxText = /[\d,]+\.\d{2}/.exec(String(refused?.fields?.amount?.params?.max))![0];
+    const max = Number(maxText.replace(/[,.]/g, ''));
+    await pay(t.db, g.id, '2026-11-20', max, today);
+    expect((await t.db('contracts').where({ id: g.id }).first()).status).toBe('paid_off');
+    const number = (await t.db('contracts').where({ id: g.id }).first()).number;
+    const before = await manager.get('/delinquency.csv?as_of=2026-10-01');
+    // On 01/10 installments 1–4 (due 20/06 … 20/09) were unpaid: 103 days since 20/06.
+    expect(before.text).toMatch(new RegExp(`^${number},${g.firm_ruc},${g.lot_code},2026-06-20,103,90\\+,`, 'm'));
+    const after = await manager.get('/delinquency.csv?as_of=2026-11-25');
+    expect(after.text).not.toContain(`${number},`);
+  });
+});
