@@ -36,6 +36,11 @@ export function hasKey(key: string): boolean {
   return key in dict.es;
 }
 
+/** Every key (for tests that look for untranslated keys on pages). */
+export function allKeys(): string[] {
+  return Object.keys(dict.es);
+}
+
 export function keysMissingIn(lang: Lang): string[] {
   return Object.keys(dict.es).filter((k) => !(k in dict[lang]));
 }

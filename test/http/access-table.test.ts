@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { allRoutes } from '../../src/routes.ts';
+import { allKeys, keysMissingIn } from '../../src/web/i18n.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { createProject, recordSpending } from '../../src/fund/service.ts';
 import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
@@ -264,4 +265,34 @@ describe('every POST route, as each role', () => {
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
   });
+});
+
+describe('every page, in Spanish and in English', () => {
+  // A missing word shows as its key (e.g. "contract_event.receipt_voided"): look for any token shaped
+  // like a key whose first part is one of the dictionary's namespaces.
+  const namespaces = new Set(allKeys().map((k) => k.split('.')[0]));
+  const rawKeys = (text: string) => (text.match(/\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b/g) ?? [])
+    .filter((tok) => namespaces.has(tok.split('.')[0]!));
+
+  it('has every Spanish word in English too', () => {
+    expect(keysMissingIn('en')).toEqual([]);
+  });
+
+  for (const lang of ['es', 'en'] as const) {
+    for (const who of ['admin', 'buyer'] as const) {
+      it(`shows ${who} words, not keys, on every page it may open (${lang})`, async () => {
+        const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
+        await agent.get(`/lang/${lang}`);
+        const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
+          && !/\.(csv|journal)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login');
+        expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
+        for (const [key] of pages) {
+          const url = sampleUrl('GET', key.slice(4));
+          const res = await agent.get(url);
+          expect(res.status, url).toBe(200);
+          expect(rawKeys(textOf(res.text)), `${lang} ${url}`).toEqual([]);
+        }
+      });
+    }
+  }
 });

@@ -43,7 +43,7 @@ export async function sale(db: Db, opts: { date: string; today: string; area_dm2
   }).returning('id');
   await db('firms').insert({
     ruc: firm_ruc, name: `Empresa de prueba ${serial} S.A.C.`, representative_name: 'Ana Prueba', representative_dni: '12345678',
-    sector: 'metalmecánica', created_at: now, updated_at: now,
+    sector: 'metalmecanica', created_at: now, updated_at: now,
   });
   await db('memberships').insert({ firm_ruc, member_number: `T-${n}`, joined_on: '2015-01-01', status: 'active' });
   const id = await signContract(db, {
