@@ -13,8 +13,9 @@ import { routes as settings } from './settings/routes.ts';
 import { routes as quote } from './quote/routes.ts';
 import { routes as account } from './account/routes.ts';
 import { routes as map } from './map/routes.ts';
+import { routes as users } from './users/routes.ts';
 import { routes as audit } from './audit/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...audit,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit,
 ];

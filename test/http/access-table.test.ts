@@ -128,6 +128,11 @@ const ACCESS: Record<string, Rule> = {
   'POST /account/password': 'user',
   'GET /map': STAFF,
   'GET /audit': ADMIN,
+  // User accounts (the CLI's user commands in the browser).
+  'GET /users': ADMIN,
+  'POST /users': ADMIN,
+  'POST /users/:id/password': ADMIN,
+  'POST /users/:id/active': ADMIN,
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
