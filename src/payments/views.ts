@@ -46,6 +46,48 @@ export function partsView(parts: readonly AppliedPart[], dueDates: Map<number, I
   };
 }
 
+type PartRow = ReturnType<typeof partsView>['rows'][number];
+/** Consecutive installments paid in one receipt, shown on one printed line. */
+export interface PartRun { from: number; to: number; count: number; first_due: IsoDate | null; last_due: IsoDate | null;
+  late_fee_cents: number; interest_cents: number; principal_cents: number; total_cents: number }
+
+/** Up to this many rows a printed receipt lists every installment; beyond it, runs keep it on one A4 page. */
+export const PRINT_ROWS_MAX = 14;
+
+/** The printed receipt's lines when a payment covers many installments (a prepayment of the balance):
+ *  rows with a late fee stay on their own line, runs of consecutive rows without one are merged; if that is
+ *  still too long, every run of consecutive rows is merged. Null when every row fits. Sums stay exact. */
+export function printRuns(rows: readonly PartRow[]): PartRun[] | null {
+  if (rows.length <= PRINT_ROWS_MAX) return null;
+  const group = (apart: (r: PartRow) => boolean) => {
+    const runs: PartRun[] = [];
+    for (const r of rows) {
+      const last = runs.at(-1);
+      if (last && last.to === r.n - 1 && !apart(r) && last.late_fee_cents === 0) {
+        Object.assign(last, { to: r.n, count: last.count + 1, last_due: r.due_date,
+          late_fee_cents: last.late_fee_cents + r.late_fee_cents, interest_cents: last.interest_cents + r.interest_cents,
+          principal_cents: last.principal_cents + r.principal_cents, total_cents: last.total_cents + r.total_cents });
+      } else {
+        runs.push({ from: r.n, to: r.n, count: 1, first_due: r.due_date, last_due: r.due_date, late_fee_cents: r.late_fee_cents,
+          interest_cents: r.interest_cents, principal_cents: r.principal_cents, total_cents: r.total_cents });
+      }
+    }
+    return runs;
+  };
+  const byFee = group((r) => r.late_fee_cents > 0);
+  if (byFee.length <= PRINT_ROWS_MAX) return byFee;
+  const all: PartRun[] = [];
+  for (const r of byFee) {
+    const last = all.at(-1);
+    if (last && last.to === r.from - 1) {
+      Object.assign(last, { to: r.to, count: last.count + r.count, last_due: r.last_due,
+        late_fee_cents: last.late_fee_cents + r.late_fee_cents, interest_cents: last.interest_cents + r.interest_cents,
+        principal_cents: last.principal_cents + r.principal_cents, total_cents: last.total_cents + r.total_cents });
+    } else all.push({ ...r });
+  }
+  return all;
+}
+
 export const dueDatesOf = (s: Statement) => new Map(s.rows.map((r) => [r.n, r.due_date]));
 
 /** One statement.csv / screen row per schedule row (INTERFACES.md "Payments"). */
@@ -65,7 +107,7 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
   return {
-    receipt, contract, allocation,
+    receipt, contract, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
     can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && ['admin', 'manager'].includes(user.role),
