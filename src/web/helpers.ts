@@ -47,6 +47,9 @@ export const helpers = {
   m2: (dm2: unknown) => (dm2 === null || dm2 === undefined ? '' : formatM2(Number(dm2))),
   m2value: (dm2: unknown) => (dm2 === null || dm2 === undefined || dm2 === '' ? '' : toM2String(Number(dm2))),
   pct: (ppm: unknown) => (ppm === null || ppm === undefined ? '' : `${formatPercent(Number(ppm))}%`),
+  /** A computed share ("paid 88.6666%") to two decimals, rounded down so it never claims a threshold not reached. */
+  pctshare: (ppm: unknown) => (ppm === null || ppm === undefined ? ''
+    : `${formatPercent(Math.floor(Number(ppm) / 100) * 100)}%`),
   pctvalue: (ppm: unknown) => (ppm === null || ppm === undefined ? '' : formatPercent(Number(ppm))),
   eq: (a: unknown, b: unknown) => String(a) === String(b),
   ne: (a: unknown, b: unknown) => String(a) !== String(b),
