@@ -6,6 +6,7 @@ import { addDays, daysBetween, type IsoDate } from '../domain/dates.ts';
 import { delinquencyReport } from '../delinquency/report.ts';
 import { licencesExpiringBy } from '../firms/queries.ts';
 import { accountBalance, ACCOUNTS } from '../fund/ledger.ts';
+import { t } from '../web/i18n.ts';
 
 async function lotCounts(db: Db) {
   const rows = await db('lots').select('owner', 'status').count<{ owner: string; status: string; n: number }[]>({ n: '*' })
@@ -50,5 +51,5 @@ export async function staffDashboard(db: Db, today: IsoDate, role: string) {
 
 export const home: RequestHandler = async (req, res) => {
   if (req.user?.role === 'buyer') return res.redirect(303, '/portal');
-  res.render('home', { dash: await staffDashboard(req.ctx.db, req.ctx.clock.today(), req.user!.role) });
+  res.render('home', { title: t(req.lang, 'home.title'), dash: await staffDashboard(req.ctx.db, req.ctx.clock.today(), req.user!.role) });
 };

@@ -15,7 +15,7 @@ export default {
     'auth.buyer_needs_ruc': 'Un usuario comprador necesita el RUC de su empresa.',
     'auth.firm_unknown': 'No hay ninguna empresa registrada con ese RUC.',
     'auth.user_unknown': 'No existe ese usuario.',
-    'auth.demo_hint': 'Demostración: usuarios admin, gerente y finanzas, contraseña demo-ilo.',
+    'auth.demo_hint': 'Demostración: usuarios admin, gerente, finanzas y comprador (una empresa compradora), contraseña demo-ilo.',
   } as Record<string, string>,
   en: {
     'auth.title': 'Log in',
@@ -32,6 +32,6 @@ export default {
     'auth.buyer_needs_ruc': "A buyer user needs its firm's RUC.",
     'auth.firm_unknown': 'No firm is registered with that RUC.',
     'auth.user_unknown': 'No such user.',
-    'auth.demo_hint': 'Demo: users admin, gerente and finanzas, password demo-ilo.',
+    'auth.demo_hint': 'Demo: users admin, gerente, finanzas and comprador (a buyer firm), password demo-ilo.',
   } as Record<string, string>,
 };

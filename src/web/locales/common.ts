@@ -95,7 +95,7 @@ export default {
     'home.overdue': 'Vencido',
     'home.fund_balance': 'Saldo del fondo de reinversión',
     'home.may_act_title': 'Tres o más cuotas impagas (art. 1561 C.C.)',
-    'home.may_act_hint': 'La municipalidad puede exigir el saldo (aceleración) o resolver el contrato. La decisión se registra con su resolución; el sistema no actúa solo.',
+    'home.may_act_hint': 'La Municipalidad puede exigir el saldo total (vencimiento anticipado) o resolver el contrato. La decisión se registra con su resolución; el sistema no actúa solo.',
     'home.none_may_act': 'Ningún contrato tiene tres cuotas impagas.',
     'home.unpaid': 'cuotas impagas',
     'home.days': 'días',
