@@ -1,6 +1,7 @@
 // Starts listening; nothing else.
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/setup.ts';
+import { displayUrl } from './db/knex.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { isDemo } from './demo.ts';
@@ -18,7 +19,7 @@ const { db, seeded } = await openDatabase(config);
 const app = await createApp({ db, clock: systemClock, config });
 const server = app.listen(config.PORT, () => {
   console.log(`Parque Industrial de Ilo: http://localhost:${config.PORT}`);
-  console.log(`Database: ${config.DATABASE_URL}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
+  console.log(`Database: ${displayUrl(config.DATABASE_URL)}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
 });
 if (await isDemo(db)) {
   const buyer = await db('users').where({ username: DEMO_BUYER, role: 'buyer' }).first('firm_ruc');

@@ -1,11 +1,15 @@
 // A fresh app on a fresh temporary SQLite database, with a frozen clock and one user per staff
 // role. Each test file builds its own, so files never see each other's rows.
+// With TEST_DATABASE_URL=postgres://… (a maintenance database such as …/postgres) each one is a
+// fresh PostgreSQL database instead, created here and dropped when its knex is destroyed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createDb, migrate, type Db } from '../../src/db/knex.ts';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createDb, isPostgres, migrate, type Db } from '../../src/db/knex.ts';
 import { createApp } from '../../src/app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -18,27 +22,67 @@ export interface TestApp {
   app: Express;
   db: Db;
   dir: string;
+  /** The DATABASE_URL of this test's database (a SQLite file path or a postgres:// URL). */
+  url: string;
   today: string;
   close(): Promise<void>;
 }
 
-export async function tempDb(): Promise<{ db: Db; dir: string }> {
+const PG_MAINTENANCE_URL = process.env.TEST_DATABASE_URL && isPostgres(process.env.TEST_DATABASE_URL)
+  ? process.env.TEST_DATABASE_URL : undefined;
+/** The tests run on PostgreSQL (TEST_DATABASE_URL) rather than on SQLite files. */
+export const isPg = PG_MAINTENANCE_URL !== undefined;
+
+async function onMaintenance(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_MAINTENANCE_URL });
+  await client.connect();
+  try { await client.query(sql); } finally { await client.end(); }
+}
+
+/** A new, empty PostgreSQL database on the test cluster; its knex drops it when destroyed. */
+async function tempPgDb(): Promise<{ db: Db; url: string }> {
+  const name = `ilo_test_${crypto.randomBytes(6).toString('hex')}`;
+  // Sorted by code point and UTF-8, as SQLite compares text (whatever the cluster's default locale).
+  await onMaintenance(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+  const u = new URL(PG_MAINTENANCE_URL!);
+  u.pathname = `/${name}`;
+  const db = createDb(u.toString());
+  // db.destroy() (what every test calls when done) ends in client.destroy: the database goes with it.
+  const client = db.client as { destroy(cb?: (err?: unknown) => void): Promise<void> };
+  const destroy = client.destroy.bind(client);
+  client.destroy = async (cb) => {
+    await destroy();
+    await onMaintenance(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    cb?.();
+  };
+  return { db, url: u.toString() };
+}
+
+/** A fresh, migrated database and a temporary directory for the test's files. */
+export async function tempDb(): Promise<{ db: Db; dir: string; url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ilo-test-'));
-  const db = createDb(path.join(dir, 'test.sqlite'));
+  let db: Db;
+  let url: string;
+  if (isPg) {
+    ({ db, url } = await tempPgDb());
+  } else {
+    url = path.join(dir, 'test.sqlite');
+    db = createDb(url);
+  }
   await migrate(db);
-  return { db, dir };
+  return { db, dir, url };
 }
 
 export async function testApp(opts: { today?: string } = {}): Promise<TestApp> {
   const today = opts.today ?? '2026-11-25';
-  const { db, dir } = await tempDb();
+  const { db, dir, url } = await tempDb();
   for (const [role, username] of Object.entries(STAFF_USERS)) {
     await createUser(db, { username, role: role as 'admin', password: PASSWORD });
   }
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: path.join(dir, 'test.sqlite') });
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: url });
   const app = await createApp({ db, clock: fixedClock(today), config });
   return {
-    app, db, dir, today,
+    app, db, dir, url, today,
     async close() {
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });

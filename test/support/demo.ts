@@ -8,16 +8,17 @@ import { tempDb } from './app.ts';
 export interface DemoDb {
   db: Db;
   dir: string;
+  url: string;
   close(): Promise<void>;
 }
 
 export async function demoDb(today: string): Promise<DemoDb> {
   const before = process.env.ILO_TODAY;
   process.env.ILO_TODAY = today;
-  const { db, dir } = await tempDb();
+  const { db, dir, url } = await tempDb();
   await seed(db);
   return {
-    db, dir,
+    db, dir, url,
     async close() {
       if (before === undefined) delete process.env.ILO_TODAY; else process.env.ILO_TODAY = before;
       await db.destroy();
