@@ -70,7 +70,9 @@ export interface SpendingInput {
 
 /** What a spending would leave: the fund available on its date and the project's remaining budget. */
 export async function spendingLimits(db: Db, projectId: number, budget_cents: number, date: IsoDate) {
-  const [daily, spent] = await Promise.all([fundDailyEffects(db), spentOnProject(db, projectId)]);
+  // One after the other: `db` may be a transaction, whose single PostgreSQL connection takes one query at a time.
+  const daily = await fundDailyEffects(db);
+  const spent = await spentOnProject(db, projectId);
   return { fund_available_cents: availableOn(daily, date), budget_remaining_cents: budget_cents - spent };
 }
 

@@ -19,9 +19,10 @@ type ContractTerms = Pick<ContractRow, 'id' | 'accelerated_on'>;
 
 /** The replay's input: schedule, valid receipts, the moratorium rate history, acceleration. */
 export async function statementInput(db: Db, contract: ContractTerms, as_of: IsoDate, receipts?: ReceiptRow[]): Promise<StatementInput> {
-  const [rows, rates, list] = await Promise.all([
-    scheduleOf(db, contract.id), getMoratoriumRates(db), receipts ? Promise.resolve(receipts) : receiptsOf(db, contract.id),
-  ]);
+  // One after the other: `db` may be a transaction, whose single PostgreSQL connection takes one query at a time.
+  const rows = await scheduleOf(db, contract.id);
+  const rates = await getMoratoriumRates(db);
+  const list = receipts ?? await receiptsOf(db, contract.id);
   const schedule: ScheduleLine[] = rows.map((r) => ({
     n: r.n, due_date: r.due_date, principal_cents: r.principal_cents, interest_cents: r.interest_cents,
   }));
