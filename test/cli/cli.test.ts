@@ -5,33 +5,46 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { runCli } from '../../src/cli.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
+import type { Db } from '../../src/db/knex.ts';
+import { isPg, tempDb } from '../support/app.ts';
 
 let dir: string;
 let dbFile: string;
+let pgDb: Db | undefined; // on PostgreSQL: a fresh database the CLI is pointed at, read through here
 const out: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ilo-cli-'));
   dbFile = path.join(dir, 'park.sqlite');
-  process.env.DATABASE_URL = dbFile;
+  if (isPg) {
+    const fresh = await tempDb();
+    pgDb = fresh.db;
+    fs.rmSync(fresh.dir, { recursive: true, force: true });
+    process.env.DATABASE_URL = fresh.url;
+  } else {
+    process.env.DATABASE_URL = dbFile;
+  }
   vi.spyOn(console, 'log').mockImplementation((m: unknown) => { out.push(String(m)); });
   vi.spyOn(console, 'error').mockImplementation((m: unknown) => { out.push(String(m)); });
 });
-afterAll(() => {
+afterAll(async () => {
   vi.restoreAllMocks();
   delete process.env.DATABASE_URL;
+  await pgDb?.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const users = () => {
+type UserRow = { username: string; role: string; password_hash: string; session_version: number };
+const users = async (): Promise<UserRow[]> => {
+  if (pgDb) return pgDb('users').orderBy('username').select('username', 'role', 'password_hash', 'session_version');
   const db = new Database(dbFile, { readonly: true });
-  try { return db.prepare('SELECT username, role, password_hash, session_version FROM users ORDER BY username').all() as { username: string; role: string; password_hash: string; session_version: number }[]; } finally { db.close(); }
+  try { return db.prepare('SELECT username, role, password_hash, session_version FROM users ORDER BY username').all() as UserRow[]; } finally { db.close(); }
 };
 
 describe('npm run cli', () => {
   it('creates a user with a role and a hashed password', async () => {
     expect(await runCli(['user:create', 'tesoreria', '--role', 'finance', '--password', 'Tesoro-de-Ilo-2026'])).toBe(0);
-    const [u] = users();
+    const [u] = await users();
     expect(u).toMatchObject({ username: 'tesoreria', role: 'finance' });
     expect(u!.password_hash).toMatch(/^scrypt\$/);
     expect(await verifyPassword('Tesoro-de-Ilo-2026', u!.password_hash)).toBe(true);
@@ -45,26 +58,26 @@ describe('npm run cli', () => {
     expect(out.join('\n')).toContain('Rol desconocido.');
     expect(out.join('\n')).toContain('demasiado común');
     expect(out.join('\n')).toContain('RUC de su empresa');
-    expect(users()).toHaveLength(1);
+    expect(await users()).toHaveLength(1);
   });
 
   it('resets a password and ends the sessions of that user', async () => {
     expect(await runCli(['user:password', 'tesoreria', '--password', 'Otra-clave-de-Ilo'])).toBe(0);
-    const [u] = users();
+    const [u] = await users();
     expect(await verifyPassword('Otra-clave-de-Ilo', u!.password_hash)).toBe(true);
     expect(u!.session_version).toBe(1);
   });
 
-  it('backs up the database and restores it, keeping the replaced one beside it', async () => {
+  it.skipIf(isPg)('backs up the database and restores it, keeping the replaced one beside it (SQLite file only; PostgreSQL: pg_dump)', async () => {
     const backup = path.join(dir, 'backups', 'copy.sqlite');
     const rc = await runCli(['backup', backup]);
     expect(rc, out.join('\n')).toBe(0);
     expect(fs.existsSync(backup)).toBe(true);
     expect(await runCli(['user:create', 'despues', '--role', 'manager', '--password', 'Creado-luego-2026'])).toBe(0);
-    expect(users().map((u) => u.username)).toEqual(['despues', 'tesoreria']);
+    expect((await users()).map((u) => u.username)).toEqual(['despues', 'tesoreria']);
 
     expect(await runCli(['restore', backup])).toBe(0);
-    expect(users().map((u) => u.username)).toEqual(['tesoreria']);
+    expect((await users()).map((u) => u.username)).toEqual(['tesoreria']);
     const kept = fs.readdirSync(dir).filter((f) => f.includes('before-restore'));
     expect(kept).toHaveLength(1);
     const old = new Database(path.join(dir, kept[0]!), { readonly: true });
@@ -72,12 +85,22 @@ describe('npm run cli', () => {
     old.close();
   });
 
-  it('refuses to restore a file that is not a backup of this application', async () => {
+  it.skipIf(isPg)('refuses to restore a file that is not a backup of this application (SQLite file only; PostgreSQL: pg_restore)', async () => {
     const bogus = path.join(dir, 'bogus.sqlite');
     const b = new Database(bogus); b.exec('CREATE TABLE t (x)'); b.close();
     out.length = 0;
     expect(await runCli(['restore', bogus])).toBe(1);
     expect(out.join('\n')).toContain('not a backup of this application');
-    expect(users().map((u) => u.username)).toEqual(['tesoreria']);
+    expect((await users()).map((u) => u.username)).toEqual(['tesoreria']);
+  });
+
+  // Only defined on PostgreSQL, so that the SQLite run lists no skipped test for it.
+  if (isPg) it('on PostgreSQL, refuses backup and restore and names pg_dump and pg_restore instead', async () => {
+    out.length = 0;
+    expect(await runCli(['backup', path.join(dir, 'copy.sqlite')])).toBe(1);
+    expect(await runCli(['restore', path.join(dir, 'copy.sqlite')])).toBe(1);
+    expect(out.join('\n')).toContain('for PostgreSQL use pg_dump/pg_restore');
+    expect(out.join('\n')).toContain('for PostgreSQL use pg_restore');
+    expect(fs.existsSync(path.join(dir, 'copy.sqlite'))).toBe(false);
   });
 });

@@ -286,16 +286,16 @@ describe('the books after the deposits', () => {
 
   it('names the deposit whose entry does not move its amount, and money moved between caja and banco without one', async () => {
     const entry = (await t.db('cash_deposits').where({ id: ids.december }).first()).entry_id;
-    await t.db('journal_lines').where({ entry_id: entry }).update({ debit_cents: t.db.raw('debit_cents - (debit_cents > 0) * 100'),
-      credit_cents: t.db.raw('credit_cents - (credit_cents > 0) * 100') });
+    await t.db('journal_lines').where({ entry_id: entry }).update({ debit_cents: t.db.raw('CASE WHEN debit_cents > 0 THEN debit_cents - 100 ELSE debit_cents END'),
+      credit_cents: t.db.raw('CASE WHEN credit_cents > 0 THEN credit_cents - 100 ELSE credit_cents END') });
     try {
       const res = await finance.get('/finance/reconciliation?from=2025-01-01&to=2025-12-31');
       const body = text(res.text);
       expect(body).toContain('Hay diferencias');
       expect(body).toContain(`Depósito DEP-2025-12 31/12/2025 el monto no coincide S/ 22,333.34 S/ 22,332.34 #${entry}`);
     } finally {
-      await t.db('journal_lines').where({ entry_id: entry }).update({ debit_cents: t.db.raw('debit_cents + (debit_cents > 0) * 100'),
-        credit_cents: t.db.raw('credit_cents + (credit_cents > 0) * 100') });
+      await t.db('journal_lines').where({ entry_id: entry }).update({ debit_cents: t.db.raw('CASE WHEN debit_cents > 0 THEN debit_cents + 100 ELSE debit_cents END'),
+        credit_cents: t.db.raw('CASE WHEN credit_cents > 0 THEN credit_cents + 100 ELSE credit_cents END') });
     }
     expect(text((await finance.get('/finance/reconciliation?from=2025-01-01&to=2025-12-31')).text)).toContain('Sin diferencias');
 

@@ -91,7 +91,7 @@ describe('demo fund', () => {
   });
 
   it('shows the dashboard to the demo finance login, with its charts', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: path.join(demo.dir, 'test.sqlite') });
+    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: demo.url });
     const app = await createApp({ db, clock: fixedClock(TODAY), config });
     const finance = await login(app, 'finanzas', DEMO_PASSWORD);
     const res = await finance.get('/finance');

@@ -104,7 +104,7 @@ describe('hledger reads the exported journal', () => {
   it('writes the same journal with `npm run cli -- export:ledger --out <file>`', async () => {
     const out = path.join(t.dir, 'cli.journal');
     const before = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = path.join(t.dir, 'test.sqlite');
+    process.env.DATABASE_URL = t.url;
     try {
       expect(await runCli(['export:ledger', '--out', out])).toBe(0);
     } finally {

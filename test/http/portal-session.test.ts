@@ -51,7 +51,8 @@ describe('session fixation', () => {
     const theirs = await request(t.app).get('/portal').set('Cookie', planted);
     expect(theirs.status).toBe(303);
     expect(theirs.headers.location).toBe('/login?next=%2Fportal');
-    const stored = JSON.parse((await sessionRow(sidOf(fresh)!)).sess);
+    const { sess } = await sessionRow(sidOf(fresh)!);
+    const stored = typeof sess === 'string' ? JSON.parse(sess) : sess; // a json column on PostgreSQL
     const user = await t.db('users').where({ username: BUYER_A }).first();
     expect(stored.userId).toBe(user.id);
   });
