@@ -4,16 +4,18 @@ import { z } from 'zod';
 import { get, post, formAction, type RouteDef } from '../web/routing.ts';
 import { FormError } from '../web/errors.ts';
 import { actorOf } from '../web/actor.ts';
+import { t } from '../web/i18n.ts';
 import { setPassword } from '../auth/service.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { findUserById } from '../auth/queries.ts';
 
 const showForm: RequestHandler = (req, res) => {
-  res.render('account/password', { values: {}, changed: req.query.changed === '1' });
+  res.render('account/password', { title: t(req.lang, 'account.password_title'), values: {}, changed: req.query.changed === '1' });
 };
 
 const change = formAction({
   view: 'account/password',
+  locals: (req) => ({ title: t(req.lang, 'account.password_title') }),
   async act(req) {
     const body = z.object({
       current_password: z.string().default(''), password: z.string().default(''), password_confirm: z.string().default(''),

@@ -22,13 +22,13 @@ const perAddress = rateLimit({
   legacyHeaders: false,
   skipSuccessfulRequests: true,
   handler: (req, res) => {
-    res.status(429).render('auth/login', { values: req.body ?? {}, formError: t(req.lang, 'errors.too_many') });
+    res.status(429).render('auth/login', { title: t(req.lang, 'auth.title'), values: req.body ?? {}, formError: t(req.lang, 'errors.too_many') });
   },
 });
 
 const showLogin: RequestHandler = (req, res) => {
   if (req.user) return res.redirect(303, '/');
-  res.render('auth/login', { values: { next: safeNext(req.query.next) } });
+  res.render('auth/login', { title: t(req.lang, 'auth.title'), values: { next: safeNext(req.query.next) } });
 };
 
 const doLogin: RequestHandler = async (req, res) => {
@@ -37,7 +37,7 @@ const doLogin: RequestHandler = async (req, res) => {
   if (!result.ok) {
     const status = result.reason === 'throttled' ? 429 : 400;
     const key = result.reason === 'throttled' ? 'errors.too_many' : 'auth.login_invalid';
-    return res.status(status).render('auth/login', { values: { username: input.username, next: input.next }, formError: t(req.lang, key) });
+    return res.status(status).render('auth/login', { title: t(req.lang, 'auth.title'), values: { username: input.username, next: input.next }, formError: t(req.lang, key) });
   }
   const user = result.user;
   // A new session id at login: an id planted before login (session fixation) is worthless after.

@@ -177,12 +177,12 @@ const showProjects: RequestHandler = async (req, res) => {
 const projectFormLocals = (req: Request) => ({ title: t(req.lang, 'fund.nav.projects'), nav: 'projects', statuses: PROJECT_STATUSES });
 
 const newProject: RequestHandler = (req, res) => {
-  res.render('fund/project-form', { ...projectFormLocals(req), isNew: true, values: { status: 'planned' } });
+  res.render('fund/project-form', { ...projectFormLocals(req), title: t(req.lang, 'fund.projects.new'), isNew: true, values: { status: 'planned' } });
 };
 
 const doCreateProject = formAction({
   view: 'fund/project-form',
-  locals: (req) => ({ ...projectFormLocals(req), isNew: true }),
+  locals: (req) => ({ ...projectFormLocals(req), title: t(req.lang, 'fund.projects.new'), isNew: true }),
   act: async (req) => {
     const input = parseInput(newProjectForm, req.body);
     const id = await createProject(req.ctx.db, actorOf(req), {
@@ -211,14 +211,17 @@ const showProject: RequestHandler = async (req, res) => {
 const editProject: RequestHandler = async (req, res) => {
   const project = await loadProject(req);
   res.render('fund/project-form', {
-    ...projectFormLocals(req), project,
+    ...projectFormLocals(req), title: `${t(req.lang, 'fund.projects.edit')} ${project.code}`, project,
     values: { ...project, budget: toSolesString(project.budget_cents), description: project.description ?? '' },
   });
 };
 
 const doUpdateProject = formAction({
   view: 'fund/project-form',
-  locals: async (req) => ({ ...projectFormLocals(req), project: await loadProject(req) }),
+  locals: async (req) => {
+    const project = await loadProject(req);
+    return { ...projectFormLocals(req), title: `${t(req.lang, 'fund.projects.edit')} ${project.code}`, project };
+  },
   act: async (req) => {
     const id = idParam(req);
     const input = parseInput(editProjectForm, req.body);

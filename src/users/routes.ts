@@ -5,12 +5,15 @@ import { get, post, formAction, ADMIN, ROLES, type RouteDef, type Role } from '.
 import { FormError, parseInput } from '../web/errors.ts';
 import { optionalText, requiredText, choice } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
+import { t } from '../web/i18n.ts';
 import { createUser } from '../auth/service.ts';
 import { listAccounts, resetPassword, setActive } from './service.ts';
 
 // Most accounts an administrator creates are the park's staff: the manager first in the list.
 const ROLE_CHOICES: Role[] = ['manager', 'finance', 'admin', 'buyer'];
-const listLocals = async (req: Parameters<RequestHandler>[0]) => ({ users: await listAccounts(req.ctx.db), roles: ROLE_CHOICES });
+const listLocals = async (req: Parameters<RequestHandler>[0]) => ({
+  title: t(req.lang, 'users.title'), users: await listAccounts(req.ctx.db), roles: ROLE_CHOICES,
+});
 
 const list: RequestHandler = async (req, res) => {
   res.render('users/index', { ...(await listLocals(req)), values: {}, done: req.query.done });
