@@ -51,8 +51,9 @@ type PartRow = ReturnType<typeof partsView>['rows'][number];
 export interface PartRun { from: number; to: number; count: number; first_due: IsoDate | null; last_due: IsoDate | null;
   late_fee_cents: number; interest_cents: number; principal_cents: number; total_cents: number }
 
-/** Up to this many rows a printed receipt lists every installment; beyond it, runs keep it on one A4 page. */
-export const PRINT_ROWS_MAX = 14;
+/** Up to this many rows a printed receipt lists every installment (a voided one with its note still fits one
+ *  A4 page with room to spare); beyond it, runs of consecutive installments keep it on one page. */
+export const PRINT_ROWS_MAX = 8;
 
 /** The printed receipt's lines when a payment covers many installments (a prepayment of the balance):
  *  rows with a late fee stay on their own line, runs of consecutive rows without one are merged; if that is
