@@ -81,8 +81,9 @@ export function createDb(url: string): Db {
   if (isPostgres(url)) {
     return serialiseTransactions(knexFactory({
       client: 'pg',
-      // Per-connection parsers, so that no other pg user in the process is affected.
-      connection: { connectionString: url, types: pgTypes } as Knex.PgConnectionConfig,
+      // Per-connection parsers, so that no other pg user in the process is affected. A writer waits for
+      // the write lock at most a minute, as knex waits for SQLite's one connection, then fails (nothing written).
+      connection: { connectionString: url, types: pgTypes, lock_timeout: 60_000 } as Knex.PgConnectionConfig,
       pool: { min: 0, max: 10 },
     }));
   }
