@@ -3,7 +3,7 @@
 // the journal entry, its reversal; the list on a phone. Screenshots go to /tmp/cash-deposit-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD, login } from '../support/app.ts';
 import { TODAY, fundHistory, salesHistory } from '../http/fund-history.ts';
 
@@ -30,7 +30,7 @@ describe('cash deposits in a browser', () => {
     await page.goto(`${h.baseUrl}/finance`);
     await Promise.all([page.waitForURL(`${h.baseUrl}/finance/cash-deposits`), page.click('nav.subnav >> text=Depósitos de caja')]);
     expect(norm(await page.innerText('.kpis'))).toContain('Banco (1102) -S/ 5,000.00');
-    await page.screenshot({ path: '/tmp/cash-deposit-list-empty.png', fullPage: true });
+    await snap(page, 'cash-deposit-list-empty');
 
     await Promise.all([page.waitForURL(/\/finance\/cash-deposits\/new$/), page.click('text=Registrar depósito')]);
     await page.fill('#f-date', '2026-10-31');
@@ -38,13 +38,13 @@ describe('cash deposits in a browser', () => {
     await page.fill('#f-reference', '0045-778812');
     await page.click('form[action="/finance/cash-deposits"] button[type=submit]');
     expect(norm(await page.textContent('#e-amount'))).toBe('El depósito de S/ 45,750.02 excede el efectivo disponible en caja al 31/10/2026: S/ 45,750.01.');
-    await page.screenshot({ path: '/tmp/cash-deposit-form-refused.png', fullPage: true });
+    await snap(page, 'cash-deposit-form-refused');
 
     await page.fill('#f-amount', '45750.01');
     await Promise.all([page.waitForURL(/\/finance\/cash-deposits\/\d+$/), page.click('form[action="/finance/cash-deposits"] button[type=submit]')]);
     expect(norm(await page.innerText('h1'))).toBe('Depósito #1 Vigente');
     expect(norm(await page.innerText('table.journal'))).toContain('1102 Banco S/ 45,750.01');
-    await page.screenshot({ path: '/tmp/cash-deposit-page.png', fullPage: true });
+    await snap(page, 'cash-deposit-page');
   });
 
   it('reverses it with a reason: the mirror entry dated today', async () => {
@@ -53,7 +53,7 @@ describe('cash deposits in a browser', () => {
     expect(norm(await page.innerText('h1'))).toBe('Depósito #1 Anulado');
     expect(await page.locator('table.journal tbody.entry').count()).toBe(2);
     expect(norm(await page.innerText('table.journal tbody.is-reversal'))).toContain('25/11/2026 · Anulación del depósito #1');
-    await page.screenshot({ path: '/tmp/cash-deposit-reversed.png', fullPage: true });
+    await snap(page, 'cash-deposit-reversed');
   });
 
   it('lists the deposits on a phone', async () => {
@@ -63,7 +63,7 @@ describe('cash deposits in a browser', () => {
     expect(norm(await phone.innerText('table'))).toContain('0045-778812');
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
-    await phone.screenshot({ path: '/tmp/cash-deposit-list-phone.png', fullPage: true });
+    await snap(phone, 'cash-deposit-list-phone');
     await phone.close();
   });
 });

@@ -1,9 +1,9 @@
 // The park manager's journey through the lot catalogue in real Chromium: log in, create a lot
-// through the form, filter the catalogue, open the lot's page. Screenshots go to /tmp (and one
-// of the demo park's catalogue to docs/screenshots/ for the README).
+// through the form, filter the catalogue, open the lot's page. With ILO_SCREENSHOTS set, screenshots
+// are kept (and the demo catalogue refreshes docs/screenshots/ for the README).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD } from '../support/app.ts';
 import { seedLots } from '../../seeds/demo/lots.ts';
 
@@ -34,7 +34,7 @@ describe('the lot catalogue in a browser', () => {
     expect(balance).toContain('384,300.00 m²'); // municipal lots of the demo park
     expect(balance).toContain('159,300.00 m²'); // roads and green areas
     expect(await page.textContent('p.count')).toContain('363 de 363 lotes');
-    await page.screenshot({ path: 'docs/screenshots/catalogue.png' });
+    await snap(page, 'catalogue', { readme: true, fullPage: false });
   });
 
   it('creates a lot through the form and lands on its page', async () => {
@@ -50,14 +50,14 @@ describe('the lot catalogue in a browser', () => {
     expect(await page.textContent('#e-price_per_m2')).toContain('Escriba un monto en soles');
     expect(await page.inputValue('#f-code')).toBe('q-01');
     expect(await page.inputValue('#f-land_use')).toBe('metalworking');
-    await page.screenshot({ path: '/tmp/lots-form-error.png', fullPage: true });
+    await snap(page, 'lots-form-error');
     await page.fill('#f-price_per_m2', '85.00');
     await Promise.all([page.waitForURL(`${h.baseUrl}/lots/Q-01`), page.click('main button.primary')]);
     const facts = await text('dl.facts');
     expect(facts).toContain('1,250.50 m²');
     expect(facts).toContain('S/ 106,292.50');
     expect(await page.textContent('.history')).toContain('Lote creado');
-    await page.screenshot({ path: '/tmp/lots-page.png', fullPage: true });
+    await snap(page, 'lots-page');
   });
 
   it('filters the catalogue by owner and land use, and sorts by area', async () => {
@@ -77,7 +77,7 @@ describe('the lot catalogue in a browser', () => {
     const areas = await page.$$eval('tbody td[data-label="Área (m²)"]', (tds) => tds.map((td) => Number(td.textContent!.replace(/[^\d.]/g, ''))));
     expect(areas).toEqual([...areas].sort((a, b) => a - b));
     expect(await page.inputValue('select[name=land_use]')).toBe('fishing');
-    await page.screenshot({ path: '/tmp/lots-filtered.png', fullPage: true });
+    await snap(page, 'lots-filtered');
   });
 
   it('opens a lot from the filtered list', async () => {

@@ -3,7 +3,7 @@
 // needs its confirmation. Screenshots go to /tmp/finance-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD, login } from '../support/app.ts';
 import { TODAY, fundHistory, salesHistory } from '../http/fund-history.ts';
 
@@ -36,7 +36,7 @@ describe('finance in a browser', () => {
     const box = await charts.first().boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(100);
-    await page.screenshot({ path: '/tmp/finance-dashboard.png', fullPage: true });
+    await snap(page, 'finance-dashboard');
   });
 
   it('opens the reconciliation for a period: no differences', async () => {
@@ -47,7 +47,7 @@ describe('finance in a browser', () => {
     expect(norm(await page.textContent('.recon-result'))).toContain('Sin diferencias');
     expect(norm(await page.textContent('p.period'))).toBe('Periodo: del 01/01/2025 al 31/12/2025');
     expect(await page.locator('table.recon tbody tr.agrees').count()).toBe(5);
-    await page.screenshot({ path: '/tmp/finance-reconciliation.png', fullPage: true });
+    await snap(page, 'finance-reconciliation');
   });
 
   it('opens the fund statement for the first half of the year, and prints it without menus', async () => {
@@ -60,12 +60,12 @@ describe('finance in a browser', () => {
     expect(statement).toContain('Más: cobranzas en lotes municipales S/ 77,000.00');
     expect(statement).toContain('AGUA-ZA Agua potable para la zona alta -S/ 25,000.00');
     expect(statement).toContain('Saldo final al 30/06/2026 S/ 90,750.01');
-    await page.screenshot({ path: '/tmp/finance-fund-statement.png', fullPage: true });
+    await snap(page, 'finance-fund-statement');
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('nav.subnav').isVisible()).toBe(false);
     expect(await page.locator('form.filters').isVisible()).toBe(false);
     expect(norm(await page.textContent('p.period'))).toBe('Periodo: del 01/01/2026 al 30/06/2026');
-    await page.screenshot({ path: '/tmp/finance-fund-statement-print.png', fullPage: true });
+    await snap(page, 'finance-fund-statement-print');
     await page.emulateMedia({ media: 'screen' });
   });
 
@@ -81,7 +81,7 @@ describe('finance in a browser', () => {
     expect(norm(await page.textContent('#e-over_budget'))).toBe(
       'El gasto de S/ 20,000.00 excede el saldo de presupuesto de la obra: S/ 18,000.00 (presupuesto S/ 30,000.00).');
     expect(await page.inputValue('#f-supplier_name')).toBe('Asfaltos del Sur S.A.C.');
-    await page.screenshot({ path: '/tmp/finance-spending-refused.png', fullPage: true });
+    await snap(page, 'finance-spending-refused');
     await page.check('#f-confirm_over');
     await Promise.all([page.waitForURL(/\/finance\/spending\/\d+$/), page.click('main button.primary')]);
     expect(norm(await page.textContent('main'))).toContain('Excede presupuesto');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD } from '../support/app.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
 
@@ -31,7 +31,7 @@ describe('recording a payment in a browser', () => {
     await page.fill('#f-password', PASSWORD);
     await Promise.all([page.waitForURL(`${h.baseUrl}/`), page.click('button[type=submit]')]);
     await page.goto(`${h.baseUrl}/contracts/${contractId}`);
-    await page.screenshot({ path: '/tmp/payments-contract.png', fullPage: true });
+    await snap(page, 'payments-contract');
     await Promise.all([page.waitForURL(`${h.baseUrl}/contracts/${contractId}/payments/new`), page.click('text=Registrar pago')]);
     await page.fill('#f-date', '2026-09-01');
     await page.fill('#f-amount', '3000.00');
@@ -43,7 +43,7 @@ describe('recording a payment in a browser', () => {
     expect(preview).toContain('Cuota 2 10/08/2026 S/ 12.47 S/ 0.00 S/ 1,416.67 S/ 1,429.14');
     expect(preview).toContain('Cuota 3 10/09/2026 S/ 0.00 S/ 0.00 S/ 1,416.67 S/ 1,416.67');
     expect(preview).toContain('Cuota 4 10/10/2026 S/ 0.00 S/ 0.00 S/ 154.19 S/ 154.19');
-    await page.screenshot({ path: '/tmp/payments-preview.png', fullPage: true });
+    await snap(page, 'payments-preview');
   });
 
   it('confirms, lands on the receipt and prints it on one A4 page', async () => {
@@ -51,14 +51,14 @@ describe('recording a payment in a browser', () => {
     expect(await text('.receipt-box')).toContain('R001-00000003');
     expect(await text('.receipt-words')).toBe('SON: TRES MIL CON 00/100 SOLES');
     await page.emulateMedia({ media: 'print' });
-    await page.screenshot({ path: '/tmp/payments-receipt-print.png', fullPage: true });
+    await snap(page, 'payments-receipt-print');
     expect(await page.isVisible('header.top')).toBe(false);
     expect(await page.isVisible('.reverse-form')).toBe(false);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     fs.writeFileSync('/tmp/payments-receipt.pdf', pdf);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
     await page.emulateMedia({ media: 'screen' });
-    await page.screenshot({ path: '/tmp/payments-receipt.png', fullPage: true });
+    await snap(page, 'payments-receipt');
   });
 
   it('reverses it with a reason: the receipt is marked void and the statement shows it', async () => {
@@ -67,14 +67,14 @@ describe('recording a payment in a browser', () => {
     expect(page.url()).toBe(`${h.baseUrl}/receipts/R001-00000003`);
     expect(await text('.receipt-void-note')).toContain('Motivo: El banco rechazó el depósito');
     expect(await page.getAttribute('article.receipt', 'class')).toContain('is-void');
-    await page.screenshot({ path: '/tmp/payments-receipt-void.png', fullPage: true });
+    await snap(page, 'payments-receipt-void');
     await page.goto(`${h.baseUrl}/contracts/${contractId}/statement?as_of=2026-11-25`);
     expect(await text('tr.is-void')).toContain('R001-00000003');
-    await page.screenshot({ path: '/tmp/payments-statement.png', fullPage: true });
+    await snap(page, 'payments-statement');
     await page.emulateMedia({ media: 'print' });
-    await page.screenshot({ path: '/tmp/payments-statement-print.png', fullPage: true });
+    await snap(page, 'payments-statement-print');
     await page.emulateMedia({ media: 'screen' });
     await page.goto(`${h.baseUrl}/delinquency`);
-    await page.screenshot({ path: '/tmp/payments-delinquency.png', fullPage: true });
+    await snap(page, 'payments-delinquency');
   });
 });

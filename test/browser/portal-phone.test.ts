@@ -1,15 +1,12 @@
 // The buyer's portal on a 360-px phone, in real Chromium: the manager invites the firm's contact,
 // the contact opens the link on the phone, sets a password, logs in with the firm's RUC, reads its
 // contract card, opens the statement and the contract with its schedule, and prints a receipt.
-// No page may be wider than the phone. The portal's screenshot is kept for the README.
-import fs from 'node:fs';
-import path from 'node:path';
+// No page may be wider than the phone. With ILO_SCREENSHOTS set, the portal refreshes the README's picture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD } from '../support/app.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
-import { ROOT_DIR } from '../../src/db/knex.ts';
 
 const PHONE = { width: 360, height: 740 };
 const BUYER_PASSWORD = 'Tornos-del-Sur-2026';
@@ -86,9 +83,7 @@ describe('the buyers’ portal on a phone', () => {
     // Only the buyer's menu: no staff pages.
     const menu = await page.$$eval('nav.menu a', (links) => links.map((a) => a.getAttribute('href')));
     expect(menu.filter((href) => href && !href.startsWith('/lang/'))).toEqual(['/portal', '/quote']);
-    const shot = path.join(ROOT_DIR, 'docs/screenshots/portal-phone.png');
-    fs.mkdirSync(path.dirname(shot), { recursive: true });
-    await page.screenshot({ path: shot, fullPage: true });
+    await snap(page, 'portal-phone', { readme: true });
   });
 
   it('opens the statement: every row readable without sideways scrolling', async () => {
@@ -97,7 +92,7 @@ describe('the buyers’ portal on a phone', () => {
     expect(await text('table.statement-rows tbody tr:nth-child(3)')).toBe(
       '2 10/08/2026 S/ 1,416.67 S/ 60.63 S/ 0.00 S/ 1,477.30 Vencida');
     expect(await overflow()).toBe(0);
-    await page.screenshot({ path: '/tmp/portal-phone-statement.png', fullPage: true });
+    await snap(page, 'portal-phone-statement');
   });
 
   it('opens the contract with its schedule, which fits the phone too', async () => {
@@ -106,23 +101,23 @@ describe('the buyers’ portal on a phone', () => {
     expect(await text('h1')).toContain('Contrato CV-2026-0001');
     expect(await page.isVisible('text=Registrar pago')).toBe(false);
     expect(await overflow()).toBe(0);
-    await page.screenshot({ path: '/tmp/portal-phone-contract.png', fullPage: true });
+    await snap(page, 'portal-phone-contract');
   });
 
   it('lists its receipts and prints one on a single A4 page, without menus or staff forms', async () => {
     await page.goto(`${h.baseUrl}/portal`);
     await Promise.all([page.waitForURL(/\/portal\/receipts\?contract=\d+$/), page.click('text=Mis recibos (2)')]);
     expect(await overflow()).toBe(0);
-    await page.screenshot({ path: '/tmp/portal-phone-receipts.png', fullPage: true });
+    await snap(page, 'portal-phone-receipts');
     await Promise.all([page.waitForURL(`${h.baseUrl}/receipts/${receipts[1]}`), page.click(`text=${receipts[1]}`)]);
     expect(await text('.receipt-words')).toBe('SON: MIL CUATROCIENTOS DIECISÉIS CON 67/100 SOLES');
     expect(await overflow()).toBe(0);
-    await page.screenshot({ path: '/tmp/portal-phone-receipt.png', fullPage: true });
+    await snap(page, 'portal-phone-receipt');
     await page.emulateMedia({ media: 'print' });
     expect(await page.isVisible('header.top')).toBe(false);
     expect(await page.isVisible('text=Imprimir recibo')).toBe(false);
     expect(await page.$('.reverse-form')).toBeNull();
-    await page.screenshot({ path: '/tmp/portal-phone-receipt-print.png', fullPage: true });
+    await snap(page, 'portal-phone-receipt-print');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
     await page.emulateMedia({ media: 'screen' });

@@ -3,7 +3,7 @@
 // catalogue. Screenshots of the preview and the contract page go to /tmp.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD } from '../support/app.ts';
 import { insertLot } from '../support/sales.ts';
 
@@ -75,13 +75,13 @@ describe('selling a lot in a browser', () => {
     expect(await page.locator('section.preview tbody tr').count()).toBe(61);
     const last = await page.textContent('section.preview tbody tr:last-child');
     expect(norm(last)).toContain('60 31/01/2031 S/ 1,416.47 S/ 0.00 S/ 1,416.47 S/ 0.00');
-    await page.screenshot({ path: '/tmp/sale-preview.png', fullPage: true });
+    await snap(page, 'sale-preview');
 
     await Promise.all([page.waitForURL(/\/contracts\/\d+$/), page.click('#confirm-sale button.primary')]);
     contractUrl = page.url();
     expect(await page.textContent('h1')).toContain('CV-2026-0001');
     expect(await page.textContent('h1')).toContain('Espera cuota inicial');
-    await page.screenshot({ path: '/tmp/contract-page.png', fullPage: true });
+    await snap(page, 'contract-page');
   });
 
   it('records the down payment, and the catalogue shows the lot under contract', async () => {
@@ -94,7 +94,7 @@ describe('selling a lot in a browser', () => {
 
     await page.goto(contractUrl);
     expect(await page.textContent('h1')).toContain('Vigente');
-    await page.screenshot({ path: '/tmp/contract-page-active.png', fullPage: true });
+    await snap(page, 'contract-page-active');
 
     await page.goto(`${h.baseUrl}/lots`);
     const row = page.locator('tbody tr', { has: page.locator('a', { hasText: /^C-07$/ }) });
@@ -108,7 +108,7 @@ describe('selling a lot in a browser', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header.top').isVisible()).toBe(false);
     expect(await page.textContent('.contract-doc')).toContain('CIEN MIL CON 00/100 SOLES');
-    await page.screenshot({ path: '/tmp/contract-print.png', fullPage: true });
+    await snap(page, 'contract-print');
     await page.emulateMedia({ media: 'screen' });
   });
 });

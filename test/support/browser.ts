@@ -2,7 +2,10 @@
 // on a random local port with a fresh database.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT_DIR } from '../../src/db/knex.ts';
 import { testApp, type TestApp } from './app.ts';
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -29,4 +32,24 @@ export async function startBrowserHarness(opts: { today?: string } = {}): Promis
       await t.close();
     },
   };
+}
+
+/**
+ * A screenshot for a person to look at, not an assertion: taken only when ILO_SCREENSHOTS names a
+ * folder (`ILO_SCREENSHOTS=/tmp/shots npm test`), so that the suite neither slows down nor fails on
+ * a capture. `readme` ones also refresh docs/screenshots/ (ILO_SCREENSHOTS=readme does only those).
+ */
+export async function snap(page: Page, name: string, opts: { readme?: boolean; fullPage?: boolean } = {}): Promise<void> {
+  const target = process.env.ILO_SCREENSHOTS;
+  if (!target) return;
+  const fullPage = opts.fullPage ?? true;
+  if (opts.readme) {
+    const file = path.join(ROOT_DIR, 'docs/screenshots', `${name}.png`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file, fullPage });
+  }
+  if (target !== 'readme') {
+    fs.mkdirSync(target, { recursive: true });
+    await page.screenshot({ path: path.join(target, `${name}.png`), fullPage });
+  }
 }
