@@ -5,8 +5,8 @@
 # Uses Debian's postgresql package; run as root, the server runs as the postgres user.
 set -euo pipefail
 
-cmd=${1:?usage: pg-cluster.sh start|stop <dir> [port]}
-dir=${2:?usage: pg-cluster.sh start|stop <dir> [port]}
+cmd=${1:?usage: cluster.sh start|stop <dir> [port]}
+dir=${2:?usage: cluster.sh start|stop <dir> [port]}
 port=${3:-}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -47,7 +47,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: pg-cluster.sh start|stop <dir> [port]" >&2
+    echo "usage: cluster.sh start|stop <dir> [port]" >&2
     exit 2
     ;;
 esac
