@@ -1,25 +1,17 @@
 // Finance reports on plain rows: account balances, the fund statement, collections, budget vs
 // spent, receivables, expected inflows and the fund balance over time. Pure and exact: sums of
 // integer céntimos, periods as inclusive 'YYYY-MM-DD' bounds.
+import { ACCOUNTS, SOURCE_TYPES } from './accounts.ts';
 import { cents, type Cents } from './money.ts';
 import { addDays, addMonths, endOfMonth, startOfMonth, type IsoDate } from './dates.ts';
 
-/** Account codes as in the ledger migration (src/fund/ledger.ts ACCOUNTS mirrors them). */
-export const CASH = '1101';
-export const BANK = '1102';
-export const RECEIVABLES = '1201';
-export const FUND = '3101';
-/** Collections on a lot that is not municipal: owed to the ministry, never to the fund. */
-export const MINISTRY = '2201';
-
-/** The kinds of source document an entry comes from (journal_entries.source_type). */
-export const SOURCE = {
-  receipt: 'receipt',
-  rescission: 'rescission',
-  spending: 'spending',
-  /** Cash taken from the till to the bank: Dr 1102 / Cr 1101, nothing else. */
-  cashDeposit: 'cash_deposit',
-} as const;
+// Short names for the accounts and source types these reports read (src/domain/accounts.ts).
+export const CASH = ACCOUNTS.cash;
+export const BANK = ACCOUNTS.bank;
+export const RECEIVABLES = ACCOUNTS.receivables;
+export const FUND = ACCOUNTS.fund;
+export const MINISTRY = ACCOUNTS.ministryCollections;
+export const SOURCE = SOURCE_TYPES;
 
 export interface LedgerLine {
   account_code: string;

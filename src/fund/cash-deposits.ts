@@ -13,7 +13,7 @@ import { ACCOUNTS, postEntry, reverseEntry } from './ledger.ts';
 import { accountDailyEffects, findCashDeposit, validDepositWithReference } from './queries.ts';
 
 /** Source types of the deposits' entries (journal_entries.source_type). */
-export const DEPOSIT_SOURCE = { deposit: SOURCE.cashDeposit, reversal: 'cash_deposit_reversal' } as const;
+export const DEPOSIT_SOURCE = { deposit: SOURCE.cashDeposit, reversal: SOURCE.cashDepositReversal } as const;
 
 export interface CashDepositInput {
   date: IsoDate;

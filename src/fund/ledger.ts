@@ -5,13 +5,7 @@ import type { Actor } from '../audit/audit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 
 /** Account codes, named for what they hold (see the ledger migration for their hledger names). */
-export const ACCOUNTS = {
-  cash: '1101',
-  bank: '1102',
-  receivables: '1201',
-  deferredIncome: '2101',
-  fund: '3101',
-} as const;
+export { ACCOUNTS } from '../domain/accounts.ts';
 
 export interface LineInput {
   account_code: string;

@@ -1,6 +1,7 @@
 // SQL of the fund area: reads only. Rows come out with numbers as numbers (SQLite bigints arrive
 // as numbers, PostgreSQL's as strings) and dates as 'YYYY-MM-DD'.
 import type { Db } from '../db/knex.ts';
+import { ACCOUNTS } from '../domain/accounts.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { AccountRow, LedgerEntry, ReceiptRow } from '../domain/fund-reports.ts';
 import type { ReconDeposit, ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
@@ -63,7 +64,7 @@ export async function loadEntriesById(db: Db, ids: number[]): Promise<LedgerEntr
 /** The fund's net movement per day (credits − debits on 3101): all that its availability needs. */
 export async function fundDailyEffects(db: Db): Promise<{ date: IsoDate; effect_cents: number }[]> {
   const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
-    .where('l.account_code', '3101').groupBy('e.date').orderBy('e.date')
+    .where('l.account_code', ACCOUNTS.fund).groupBy('e.date').orderBy('e.date')
     .select('e.date').sum({ c: 'l.credit_cents', d: 'l.debit_cents' });
   return rows.map((r: Record<string, unknown>) => ({ date: String(r.date), effect_cents: num(r.c) - num(r.d) }));
 }

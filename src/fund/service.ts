@@ -1,6 +1,7 @@
 // The writes of the fund area: infrastructure projects, and the spending charged to them. Each
 // write is one transaction that checks everything before it writes, posts to the ledger and
 // appends to the audit log. A spending is never edited or deleted, only reversed.
+import { SOURCE_TYPES } from '../domain/accounts.ts';
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../clock.ts';
 import { audit, diff, type Actor } from '../audit/audit.ts';
@@ -16,7 +17,7 @@ export const PROJECT_STATUSES = ['planned', 'in_progress', 'done'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /** Source types of the fund's own entries (journal_entries.source_type). */
-export const SPENDING_SOURCE = { spending: 'spending', reversal: 'spending_reversal' } as const;
+export const SPENDING_SOURCE = { spending: SOURCE_TYPES.spending, reversal: SOURCE_TYPES.spendingReversal } as const;
 
 export interface ProjectInput {
   name: string;

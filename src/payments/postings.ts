@@ -15,19 +15,13 @@
 import type { Db } from '../db/knex.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { IsoDate } from '../domain/dates.ts';
-import { ACCOUNTS, postEntry, reverseEntry } from '../fund/ledger.ts';
+import { postEntry, reverseEntry } from '../fund/ledger.ts';
+import { ACCOUNTS, SOURCE_TYPES } from '../domain/accounts.ts';
 
 /** Liability for collections on a lot that is not municipal (migration …000440): never the fund. */
-export const MINISTRY_COLLECTIONS = '2201';
+export const MINISTRY_COLLECTIONS = ACCOUNTS.ministryCollections;
 
-export const SOURCE = {
-  activation: 'contract_activation',
-  deactivation: 'contract_deactivation',
-  receipt: 'receipt',
-  receiptVoid: 'receipt_void',
-  adjustment: 'receipt_adjustment',
-  rescission: 'rescission',
-} as const;
+export const SOURCE = SOURCE_TYPES;
 
 export type Method = 'cash' | 'deposit' | 'transfer';
 export type LotOwner = 'municipal' | 'ministry' | string;

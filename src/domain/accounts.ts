@@ -1,0 +1,27 @@
+// The ledger's vocabulary, in one place: the account codes the rules post to (their hledger names
+// and labels are in the migrations) and the kinds of source document an entry comes from
+// (journal_entries.source_type). Reports, postings and the reconciliation all read these.
+
+export const ACCOUNTS = {
+  cash: '1101',
+  bank: '1102',
+  receivables: '1201',
+  deferredIncome: '2101',
+  /** Collections on a lot that is not municipal: owed to the ministry, never to the fund. */
+  ministryCollections: '2201',
+  fund: '3101',
+} as const;
+
+export const SOURCE_TYPES = {
+  activation: 'contract_activation',
+  deactivation: 'contract_deactivation',
+  receipt: 'receipt',
+  receiptVoid: 'receipt_void',
+  adjustment: 'receipt_adjustment',
+  rescission: 'rescission',
+  spending: 'spending',
+  spendingReversal: 'spending_reversal',
+  /** Cash taken from the till to the bank: Dr 1102 / Cr 1101, nothing else. */
+  cashDeposit: 'cash_deposit',
+  cashDepositReversal: 'cash_deposit_reversal',
+} as const;
