@@ -19,7 +19,7 @@ import { TODAY, fundHistory, idFrom, salesHistory } from './fund-history.ts';
 
 let t: TestApp;
 let finance: Agent;
-const text = (html: string) => textOf(html).replace(/\u00a0/g, ' ');
+const text = textOf; // textOf already folds the no-break space that es-PE puts after "S/"
 /** The page's HTML with es-PE's no-break spaces (in amounts) as plain spaces. */
 const plain = (html: string) => html.replace(/\u00a0/g, ' ');
 const count = async (table: string) => Number((await t.db(table).count({ n: '*' }))[0]!.n);

@@ -7,7 +7,7 @@ import { sale, setRates, pay } from '../service/sales-fixtures.ts';
 let t: TestApp;
 let manager: Agent;
 const k: Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f', { id: number; firm_ruc: string; lot_code: string }> = {} as never;
-const text = (html: string) => textOf(html).replace(/\u00a0/g, ' ');
+const text = textOf; // textOf already folds the no-break space that es-PE puts after "S/"
 
 beforeAll(async () => {
   t = await testApp({ today: '2026-11-25' });

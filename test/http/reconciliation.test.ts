@@ -9,7 +9,7 @@ import { SYSTEM } from '../../src/audit/audit.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
 import { TODAY, fundHistory, salesHistory, type History } from './fund-history.ts';
 
-const text = (html: string) => textOf(html).replace(/\u00a0/g, ' ');
+const text = textOf; // textOf already folds the no-break space that es-PE puts after "S/"
 const rows = (body: string) => body.trim().split('\n');
 /** The text of the details section of one check on the reconciliation page ('' when it has none). */
 function details(html: string, title: string): string {

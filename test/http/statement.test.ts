@@ -8,7 +8,7 @@ let t: TestApp;
 let manager: Agent;
 let c: { id: number; firm_ruc: string };
 let other: { id: number };
-const text = (html: string) => textOf(html).replace(/\u00a0/g, ' ');
+const text = textOf; // textOf already folds the no-break space that es-PE puts after "S/"
 
 beforeAll(async () => {
   t = await testApp({ today: '2026-11-25' });
