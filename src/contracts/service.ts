@@ -1,6 +1,7 @@
 // Signing a sale: the checks (shared by the preview and the signature), the contract with the terms
 // in force, its schedule, its events and the lot's new status, in one transaction. Also the status
 // steps the payments area takes (activation on the down payment, payoff).
+import { refreshAccount } from '../accounts/maintain.ts';
 import type { Db } from '../db/knex.ts';
 import { audit, type Actor } from '../audit/audit.ts';
 import { FormError, type FieldErrors, type Message } from '../web/errors.ts';
@@ -163,6 +164,7 @@ export async function signContract(db: Db, input: SaleInput, actor: Actor, today
       interest_cents: r.interest_cents, installment_cents: r.installment_cents, balance_cents: r.balance_cents,
     }));
     for (let i = 0; i < rows.length; i += 100) await trx('schedule_rows').insert(rows.slice(i, i + 100));
+    await refreshAccount(trx, id);
     await trx('contract_events').insert({
       contract_id: id, kind: 'created', date: input.date, recorded_by: actor.id, recorded_at: now,
       details: JSON.stringify({ number, lot: p.lot.code, firm_ruc: p.firm.ruc, price_cents: p.price_cents }),

@@ -1,6 +1,7 @@
 // Opens the database, brings its schema up to date and, when it is empty, fills the demo park.
 import { createDb, migrate, type Db } from './knex.ts';
 import type { Config } from '../config.ts';
+import { ensureAccounts } from '../accounts/maintain.ts';
 import { seed as seedDemoPark } from '../../seeds/01_demo_park.ts';
 
 export async function openDatabase(config: Config): Promise<{ db: Db; seeded: boolean }> {
@@ -12,5 +13,6 @@ export async function openDatabase(config: Config): Promise<{ db: Db; seeded: bo
     await seedDemoPark(db);
     seeded = true;
   }
+  await ensureAccounts(db);
   return { db, seeded };
 }

@@ -10,6 +10,7 @@ import { delinquencyOf, type Delinquency } from '../domain/delinquency.ts';
 import { refundOf, rescissionAllowed } from '../domain/rescission.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { accountOf } from '../payments/account.ts';
+import { refreshAccount } from '../accounts/maintain.ts';
 import { contractReceivable, postRescission } from '../payments/postings.ts';
 
 export interface RescissionCheck {
@@ -65,6 +66,7 @@ export async function accelerateContract(db: Db, contractId: number, input: { re
     if (!d.may_accelerate_or_rescind) throw notDelinquent(d, input.date);
     await trx('contracts').where({ id: contract.id })
       .update({ accelerated_on: input.date, acceleration_resolution: input.resolution_number });
+    await refreshAccount(trx, contract.id);
     // No journal entry: acceleration changes when the remaining installments fall due, not how much is
     // owed; receivables (1201) already hold the whole scheduled outstanding since activation.
     await trx('contract_events').insert({
@@ -114,6 +116,7 @@ export async function rescindContract(db: Db, contractId: number, input: Resciss
       status: 'rescinded', rescinded_on: input.resolution_date, rescission_resolution: input.resolution_number,
     });
     await trx('lots').where({ id: contract.lot_id }).update({ status: 'available', updated_at: now });
+    await refreshAccount(trx, contract.id);
 
     // The receivable written off is the contract's own 1201 balance, which must be the replay's figure.
     const receivable = await contractReceivable(trx, contract.id);

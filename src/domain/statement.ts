@@ -55,16 +55,31 @@ export class OverpaymentError extends Error {
   }
 }
 
-interface Work {
+/** One schedule row as the replay leaves it after the payments it applied: what a contract's maintained
+ *  account stores between events. `late_fee_cents` holds the stretches closed so far (a stretch is closed
+ *  when a payment reaches the row); the stretch still running is added for the date a statement asks. */
+export interface AccountRow {
   n: number; due_date: IsoDate; scheduled_due_date: IsoDate;
-  principal: number; interest: number;
-  principal_paid: number; interest_paid: number; late_fee: number; late_fee_paid: number;
+  principal_cents: number; interest_cents: number;
+  principal_paid_cents: number; interest_paid_cents: number;
+  late_fee_cents: number; late_fee_paid_cents: number;
   accrued_to: IsoDate; // late fees are charged up to this day (starts at the due date: nothing yet)
   paid_on: IsoDate | null;
 }
 
-const unpaidScheduled = (w: Work) => w.principal + w.interest - w.principal_paid - w.interest_paid;
-const outstanding = (w: Work) => unpaidScheduled(w) + w.late_fee - w.late_fee_paid;
+/** A contract's account after its payments: rows and how each payment was applied. It yields the statement
+ *  for any date on or after `valid_from` (the last payment applied, or the acceleration) without a replay. */
+export interface AccountState {
+  rows: AccountRow[];
+  allocations: Map<number, AppliedPart[]>;
+  valid_from: IsoDate;
+}
+
+type Work = AccountRow;
+const EPOCH = '0000-01-01' as IsoDate;
+
+const unpaidScheduled = (w: Work) => w.principal_cents + w.interest_cents - w.principal_paid_cents - w.interest_paid_cents;
+const outstanding = (w: Work) => unpaidScheduled(w) + w.late_fee_cents - w.late_fee_paid_cents;
 
 /** Charges the segment (accrued_to, day] on the row's unpaid scheduled part, which is constant in
  *  between payments; each segment is rounded on its own, when the next event closes it. */
@@ -74,12 +89,12 @@ function accrueTo(w: Work, day: IsoDate, rates: RatePeriod[]): void {
   const from = w.accrued_to > w.due_date ? w.accrued_to : w.due_date;
   if (day <= from) return;
   const unpaid = unpaidScheduled(w);
-  if (unpaid > 0) w.late_fee += lateFeeFor(unpaid, from, day, rates);
+  if (unpaid > 0) w.late_fee_cents += lateFeeFor(unpaid, from, day, rates);
   w.accrued_to = day;
 }
 
 /** The fee the open segment (accrued_to, day] would add, without closing it. */
-function pendingFee(w: Work, day: IsoDate, rates: RatePeriod[]): number {
+export function pendingFee(w: AccountRow, day: IsoDate, rates: RatePeriod[]): number {
   if (w.n === 0) return 0;
   const from = w.accrued_to > w.due_date ? w.accrued_to : w.due_date;
   const unpaid = unpaidScheduled(w);
@@ -105,63 +120,74 @@ function checkInput(input: StatementInput): void {
   if (input.accelerated_on) assertIsoDate(input.accelerated_on);
 }
 
-/** Payments are applied in (date, id) order; payments dated after as_of are ignored.
- *  Application of a payment on day p: first each row's late fee is brought up to p (see rules), then the
- *  amount goes to rows oldest first (n ascending, including rows not yet due = prepayment), and within a row:
- *  unpaid late fees, then interest, then principal. Throws OverpaymentError (exported class with
- *  .payment_id and .max_cents) if a payment exceeds the whole outstanding (scheduled outstanding + late fees
- *  accrued up to its date). */
-export function computeStatement(input: StatementInput): Statement {
+/** Applies one payment on its day to the rows (in place). Throws OverpaymentError beyond all that is owed. */
+function applyPayment(work: Work[], p: PaymentIn, rates: RatePeriod[]): AppliedPart[] {
+  // Each row's fee as it stands on the payment day. It is only charged (the segment closed and
+  // rounded) on the rows this payment reaches: a row's stretch is split only when its own
+  // unpaid part changes, so paying an older row does not move a newer row's fee by a céntimo.
+  const dues: RowDue[] = work.map((w) => ({
+    n: w.n,
+    late_fee_cents: w.late_fee_cents + pendingFee(w, p.date, rates) - w.late_fee_paid_cents,
+    interest_cents: w.interest_cents - w.interest_paid_cents,
+    principal_cents: w.principal_cents - w.principal_paid_cents,
+  }));
+  const max = cents(dues.reduce((s, d) => s + dueTotal(d), 0));
+  if (p.amount_cents > max) throw new OverpaymentError(p.id, max);
+  const { parts } = allocateOldestFirst(p.amount_cents, dues);
+  const byN = new Map(work.map((w) => [w.n, w]));
+  for (const part of parts) {
+    const w = byN.get(part.n)!;
+    accrueTo(w, p.date, rates);
+    w.late_fee_paid_cents += part.late_fee_cents;
+    w.interest_paid_cents += part.interest_cents;
+    w.principal_paid_cents += part.principal_cents;
+    if (outstanding(w) === 0 && w.paid_on === null) w.paid_on = p.date;
+  }
+  return parts;
+}
+
+/** The replay up to and including the last payment dated on or before as_of (no accrual after it).
+ *  Payments are applied in (date, id) order. Throws OverpaymentError (exported class with .payment_id and
+ *  .max_cents) if a payment exceeds the whole outstanding (scheduled outstanding + late fees to its date). */
+export function replayAccount(input: StatementInput): AccountState {
   checkInput(input);
   const { as_of, rates } = input;
   // An acceleration decided after as_of had not happened yet on that day.
   const acc = input.accelerated_on && input.accelerated_on <= as_of ? input.accelerated_on : null;
 
-  const work: Work[] = [...input.schedule].sort((a, b) => a.n - b.n).map((l) => {
+  const rows: Work[] = [...input.schedule].sort((a, b) => a.n - b.n).map((l) => {
     const due_date = acc && l.due_date > acc ? acc : l.due_date;
     return {
       n: l.n, due_date, scheduled_due_date: l.due_date,
-      principal: l.principal_cents, interest: l.interest_cents,
-      principal_paid: 0, interest_paid: 0, late_fee: 0, late_fee_paid: 0,
+      principal_cents: l.principal_cents, interest_cents: l.interest_cents,
+      principal_paid_cents: 0, interest_paid_cents: 0, late_fee_cents: 0, late_fee_paid_cents: 0,
       accrued_to: due_date, paid_on: null,
     };
   });
-  const byN = new Map(work.map((w) => [w.n, w]));
-
   const payments = input.payments
     .filter((p) => p.date <= as_of)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
 
   const allocations = new Map<number, AppliedPart[]>();
+  let valid_from: IsoDate = acc ?? EPOCH;
   for (const p of payments) {
-    // Each row's fee as it stands on the payment day. It is only charged (the segment closed and
-    // rounded) on the rows this payment reaches: a row's stretch is split only when its own
-    // unpaid part changes, so paying an older row does not move a newer row's fee by a céntimo.
-    const dues: RowDue[] = work.map((w) => ({
-      n: w.n,
-      late_fee_cents: w.late_fee + pendingFee(w, p.date, rates) - w.late_fee_paid,
-      interest_cents: w.interest - w.interest_paid,
-      principal_cents: w.principal - w.principal_paid,
-    }));
-    const max = cents(dues.reduce((s, d) => s + dueTotal(d), 0));
-    if (p.amount_cents > max) throw new OverpaymentError(p.id, max);
-    const { parts } = allocateOldestFirst(p.amount_cents, dues);
-    for (const part of parts) {
-      const w = byN.get(part.n)!;
-      accrueTo(w, p.date, rates);
-      w.late_fee_paid += part.late_fee_cents;
-      w.interest_paid += part.interest_cents;
-      w.principal_paid += part.principal_cents;
-      if (outstanding(w) === 0 && w.paid_on === null) w.paid_on = p.date;
-    }
-    allocations.set(p.id, parts);
+    allocations.set(p.id, applyPayment(rows, p, rates));
+    if (p.date > valid_from) valid_from = p.date;
   }
-  // The last segment: late fees still running on as_of.
+  return { rows, allocations, valid_from };
+}
+
+/** The statement on `as_of` from an account's state: only the late fees still running are added. */
+export function statementFromState(state: AccountState, as_of: IsoDate, rates: RatePeriod[]): Statement {
+  assertIsoDate(as_of);
+  if (as_of < state.valid_from) throw new RangeError(`the account holds from ${state.valid_from}, not on ${as_of}`);
+  // The last segment: late fees still running on as_of (on copies: the state stays as stored).
+  const work = state.rows.map((r) => ({ ...r }));
   for (const w of work) accrueTo(w, as_of, rates);
 
   const rows: RowState[] = work.map((w) => {
-    const installment = w.principal + w.interest;
-    const paid = w.principal_paid + w.interest_paid + w.late_fee_paid;
+    const installment = w.principal_cents + w.interest_cents;
+    const paid = w.principal_paid_cents + w.interest_paid_cents + w.late_fee_paid_cents;
     const out = outstanding(w);
     const status: RowState['status'] = out === 0 ? 'paid'
       : w.due_date < as_of ? 'overdue'
@@ -169,9 +195,9 @@ export function computeStatement(input: StatementInput): Statement {
     return {
       n: w.n, due_date: w.due_date, scheduled_due_date: w.scheduled_due_date,
       installment_cents: cents(installment),
-      principal_cents: cents(w.principal), interest_cents: cents(w.interest),
-      principal_paid_cents: cents(w.principal_paid), interest_paid_cents: cents(w.interest_paid),
-      late_fee_cents: cents(w.late_fee), late_fee_paid_cents: cents(w.late_fee_paid),
+      principal_cents: cents(w.principal_cents), interest_cents: cents(w.interest_cents),
+      principal_paid_cents: cents(w.principal_paid_cents), interest_paid_cents: cents(w.interest_paid_cents),
+      late_fee_cents: cents(w.late_fee_cents), late_fee_paid_cents: cents(w.late_fee_paid_cents),
       paid_cents: cents(paid), outstanding_cents: cents(out), status,
       paid_on: w.paid_on ?? (installment === 0 ? w.due_date : null),
     };
@@ -188,7 +214,7 @@ export function computeStatement(input: StatementInput): Statement {
   return {
     as_of,
     rows,
-    allocations,
+    allocations: state.allocations,
     total_paid_cents: total((r) => r.paid_cents),
     principal_paid_cents: total((r) => r.principal_paid_cents),
     interest_paid_cents: total((r) => r.interest_paid_cents),
@@ -202,6 +228,12 @@ export function computeStatement(input: StatementInput): Statement {
     down_payment_paid: row0 !== undefined && row0.outstanding_cents === 0,
     paid_off: rows.every((r) => r.status === 'paid'),
   };
+}
+
+/** The replay as of a date: applied payments, then the late fees still running on as_of (see replayAccount). */
+export function computeStatement(input: StatementInput): Statement {
+  const state = replayAccount(input);
+  return statementFromState(state, input.as_of, input.rates);
 }
 
 const nextPaymentId = (payments: readonly PaymentIn[]) => payments.reduce((m, p) => Math.max(m, p.id), 0) + 1;

@@ -1,16 +1,16 @@
-// A contract's account on a date: its schedule and valid receipts replayed by computeStatement.
-// Nothing here is stored: every screen, CSV and posting asks for the replay, so a reversal or a
-// receipt entered with a past date changes everything after it, consistently.
+// A contract's account on a date. From its maintained state (src/accounts) when the date is on or after
+// the contract's last event, which is what every page asks; by replaying its schedule and valid receipts
+// (computeStatement) for a date before it. Both give the same statement: the replay defines the rules.
 import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
-import { computeStatement, type ScheduleLine, type Statement, type StatementInput } from '../domain/statement.ts';
+import { computeStatement, statementFromState, type ScheduleLine, type Statement, type StatementInput } from '../domain/statement.ts';
+import { loadAccountState } from '../accounts/queries.ts';
 import type { AppliedPart } from '../domain/allocation.ts';
 import { getMoratoriumRates } from '../settings/service.ts';
 import { scheduleOf, type ContractRow } from '../contracts/queries.ts';
 import { receiptsOf, type ReceiptRow } from './queries.ts';
 
 export interface Account {
-  input: StatementInput;
   statement: Statement;
   receipts: ReceiptRow[]; // valid and void, in order of application
 }
@@ -33,8 +33,12 @@ export async function statementInput(db: Db, contract: ContractTerms, as_of: Iso
 
 export async function accountOf(db: Db, contract: ContractTerms, as_of: IsoDate): Promise<Account> {
   const receipts = await receiptsOf(db, contract.id);
+  const state = await loadAccountState(db, contract.id);
+  if (state && as_of >= state.valid_from) {
+    return { statement: statementFromState(state, as_of, await getMoratoriumRates(db)), receipts };
+  }
   const input = await statementInput(db, contract, as_of, receipts);
-  return { input, statement: computeStatement(input), receipts };
+  return { statement: computeStatement(input), receipts };
 }
 
 /** S: what a payment paid of the schedule itself (interest + principal), as opposed to late fees. */
@@ -43,8 +47,8 @@ export function scheduledPart(parts: readonly AppliedPart[] | undefined): number
 }
 
 /** Σ installments of rows 0..n: what activation recognizes as receivable. */
-export function scheduledTotal(input: StatementInput): number {
-  return input.schedule.reduce((s, l) => s + l.principal_cents + l.interest_cents, 0);
+export function scheduledTotal(statement: Statement): number {
+  return statement.rows.reduce((s, r) => s + r.installment_cents, 0);
 }
 
 /** The day the last row became paid (the payoff date), when every row is paid. */

@@ -10,7 +10,11 @@ import { previewPayment, type Statement } from '../domain/statement.ts';
 import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
-import { accountOf, statementInput } from './account.ts';
+import { statementInput, type Account } from './account.ts';
+import { refreshAccount } from '../accounts/maintain.ts';
+import { getMoratoriumRates } from '../settings/service.ts';
+import { statementFromState } from '../domain/statement.ts';
+import { receiptsOf } from './queries.ts';
 import { settle } from './settle.ts';
 import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
 import type { Method } from './postings.ts';
@@ -101,7 +105,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       }).returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
 
-      const account = await accountOf(trx, contract, today);
+      const account = await refreshedAccount(trx, contract, today);
       const parts = account.statement.allocations.get(id) ?? [];
       const applied = parts.reduce((s, p) => s + partTotal(p), 0);
       if (applied !== input.amount_cents) throw new Error(`receipt ${number}: applied ${applied} ≠ ${input.amount_cents}`);
@@ -127,6 +131,13 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
   }
 }
 
+/** The contract's maintained account brought up to date with the act just written, and its statement today. */
+async function refreshedAccount(trx: Db, contract: ContractView, today: IsoDate): Promise<Account> {
+  const state = await refreshAccount(trx, contract.id);
+  const rates = await getMoratoriumRates(trx);
+  return { statement: statementFromState(state, today, rates), receipts: await receiptsOf(trx, contract.id) };
+}
+
 /**
  * Voids a receipt (its number is never reused), posts the mirror of its entry, and replays the
  * contract without it: later receipts may then split differently, and the contract may go back from
@@ -147,7 +158,7 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
       .update({ status: 'void', void_reason: reason, voided_by: actor.id, voided_at: now });
     if (changed !== 1) throw new FormError(409, { reason: 'payments.error.already_void' });
 
-    const account = await accountOf(trx, contract, today);
+    const account = await refreshedAccount(trx, contract, today);
     await settle(trx, contract, account, today, actor, `receipt ${number} voided: ${reason}`);
     await trx('contract_events').insert({
       contract_id: contract.id, kind: 'receipt_voided', date: today, recorded_by: actor.id, recorded_at: now,

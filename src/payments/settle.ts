@@ -17,13 +17,13 @@ import {
 type Status = 'awaiting_down_payment' | 'active' | 'paid_off';
 
 export async function settle(trx: Db, contract: ContractView, account: Account, on: IsoDate, actor: Actor, why: string): Promise<void> {
-  const { statement, receipts, input } = account;
+  const { statement, receipts } = account;
   const recognized = statement.down_payment_paid;
 
   // Recognition first: a receipt that pays the down payment credits receivables only once they exist.
   const activation = await liveActivationEntry(trx, contract.id);
   if (recognized && activation === null) {
-    await postActivation(trx, contract, scheduledTotal(input), statement.rows[0]!.paid_on ?? on, actor);
+    await postActivation(trx, contract, scheduledTotal(statement), statement.rows[0]!.paid_on ?? on, actor);
   } else if (!recognized && activation !== null) {
     await reverseActivation(trx, contract, on, actor);
   }

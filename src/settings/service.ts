@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.ts';
 import { audit, diff, type Actor } from '../audit/audit.ts';
 import { FormError } from '../web/errors.ts';
 import type { IsoDate } from '../domain/dates.ts';
+import { refreshAllAccounts } from '../accounts/maintain.ts';
 
 export interface ParkSettings {
   down_payment_ppm: number;
@@ -100,6 +101,9 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
         created_by: actor.id, created_at: new Date().toISOString(),
       });
       await audit(trx, actor, 'moratorium.add', 'settings', 'moratorium', m);
+      // Late fees already closed on or after its date were charged at the old rate: those accounts anew.
+      const touched = await trx('account_rows').where('accrued_to', '>=', m.effective_from).first('contract_id');
+      if (touched) await refreshAllAccounts(trx);
     }
   });
 }

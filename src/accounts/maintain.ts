@@ -1,0 +1,80 @@
+// Keeps each contract's account (src/accounts/queries.ts) equal to the replay of its history. Every act
+// that changes what a contract owes calls refreshAccount inside its own transaction: a payment, a
+// reversal, a sale, an acceleration, a rescission; a moratorium rate in force calls refreshAllAccounts.
+// The replay (src/domain/statement.ts) stays the one definition of the rules; verifyAccounts compares.
+import type { Db } from '../db/knex.ts';
+import { replayAccount, type AccountState } from '../domain/statement.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { statementInput } from '../payments/account.ts';
+import { loadAccountState, saveAccountState, totalsOf } from './queries.ts';
+
+/** Every valid receipt, whatever its date, and the acceleration whenever decided: the account after its history. */
+const ALL_TIME = '9999-12-31' as IsoDate;
+
+async function replayed(db: Db, contractId: number): Promise<AccountState> {
+  const c = await db('contracts').where({ id: contractId }).first('id', 'accelerated_on');
+  if (!c) throw new Error(`contract ${contractId} not found`);
+  const input = await statementInput(db, { id: Number(c.id), accelerated_on: c.accelerated_on ?? null }, ALL_TIME);
+  return replayAccount(input);
+}
+
+/** Replays one contract and stores what changed; returns the new state. Call inside the act's transaction. */
+export async function refreshAccount(trx: Db, contractId: number): Promise<AccountState> {
+  const state = await replayed(trx, contractId);
+  await saveAccountState(trx, contractId, state, new Date().toISOString());
+  return state;
+}
+
+const contractIds = async (db: Db, missingOnly: boolean): Promise<number[]> => {
+  const q = db('contracts as c').orderBy('c.id').select('c.id');
+  if (missingOnly) q.leftJoin('contract_accounts as a', 'a.contract_id', 'c.id').whereNull('a.contract_id');
+  return (await q).map((r: { id: number }) => Number(r.id));
+};
+
+/** Every contract anew (a rate history change, or `accounts:rebuild`), in the caller's transaction. */
+export async function refreshAllAccounts(trx: Db): Promise<number> {
+  const ids = await contractIds(trx, false);
+  for (const id of ids) await refreshAccount(trx, id);
+  return ids.length;
+}
+
+/** At start: accounts for contracts that have none yet (a database from before accounts were kept). */
+export async function ensureAccounts(db: Db): Promise<number> {
+  const ids = await contractIds(db, true);
+  if (ids.length === 0) return 0;
+  await db.transaction(async (trx) => { for (const id of ids) await refreshAccount(trx, id); });
+  return ids.length;
+}
+
+export interface AccountDifference { contract_id: number; number: string; what: string }
+
+const json = (v: unknown) => JSON.stringify(v, (_k, x) => (x instanceof Map ? [...x.entries()] : x));
+
+/** Compares every stored account with a full replay of its history; lists the contracts that differ. */
+export async function verifyAccounts(db: Db): Promise<{ checked: number; differences: AccountDifference[] }> {
+  const contracts = await db('contracts').orderBy('id').select('id', 'number');
+  const differences: AccountDifference[] = [];
+  for (const c of contracts) {
+    const id = Number(c.id);
+    const stored = await loadAccountState(db, id);
+    const replay = await replayed(db, id);
+    const what = !stored ? 'no maintained account'
+      : json(stored.rows) !== json(replay.rows) ? 'rows differ'
+        : json([...stored.allocations.entries()].sort((a, b) => a[0] - b[0])) !== json([...replay.allocations.entries()].sort((a, b) => a[0] - b[0])) ? 'allocations differ'
+          : stored.valid_from !== replay.valid_from ? 'valid_from differs'
+            : null;
+    let totals = null;
+    if (!what) {
+      const head = await db('contract_accounts').where({ contract_id: id }).first();
+      const want = totalsOf(replay);
+      const got = { ...want, ...Object.fromEntries(Object.keys(want).map((k) => [k, head[k]])) } as Record<string, unknown>;
+      for (const [k, v] of Object.entries(want)) {
+        const g = got[k];
+        const same = typeof v === 'boolean' ? (Number(g) === 1) === v : typeof v === 'number' ? Number(g) === v : (g ?? null) === v;
+        if (!same) { totals = `total ${k}: stored ${String(g)}, replay ${String(v)}`; break; }
+      }
+    }
+    if (what || totals) differences.push({ contract_id: id, number: String(c.number), what: what ?? totals! });
+  }
+  return { checked: contracts.length, differences };
+}
