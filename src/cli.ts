@@ -11,6 +11,7 @@ import type { Role } from './web/routing.ts';
 import { writeFileSync } from 'node:fs';
 import { isIsoDate } from './domain/dates.ts';
 import { ledgerJournal } from './fund/reports.ts';
+import { refreshAllAccounts, verifyAccounts } from './accounts/maintain.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
@@ -19,6 +20,9 @@ const USAGE = `Usage: npm run cli -- <command>
   restore <file>                                replace the database with a backup (the current one is kept beside it)
   export:ledger [--out <file>] [--from <date>] [--to <date>]
                                                 the ledger as an hledger journal (to stdout without --out)
+  accounts:verify                               compare every contract's maintained account with a full replay
+                                                (exit 0 when all agree, else lists the contracts that differ, exit 1)
+  accounts:rebuild                              make every contract's maintained account anew from its history
 `;
 
 type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
@@ -45,6 +49,16 @@ const commands: Record<string, Command> = {
     if (!v.out) return journal.replace(/\n$/, '');
     writeFileSync(v.out, journal, 'utf8');
     return `Journal written to ${v.out}.`;
+  },
+  async 'accounts:verify'(db) {
+    const { checked, differences } = await verifyAccounts(db);
+    if (differences.length === 0) return `${checked} contracts checked: every maintained account equals its replay.`;
+    throw new Error([`${differences.length} of ${checked} contracts differ from their replay:`,
+      ...differences.map((d) => `  ${d.number}: ${d.what}`), 'Run `npm run cli -- accounts:rebuild` to make them anew.'].join('\n'));
+  },
+  async 'accounts:rebuild'(db) {
+    const n = await db.transaction((trx) => refreshAllAccounts(trx));
+    return `${n} contract accounts made anew from their history.`;
   },
 };
 

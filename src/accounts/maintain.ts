@@ -6,7 +6,8 @@ import type { Db } from '../db/knex.ts';
 import { replayAccount, type AccountState } from '../domain/statement.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { statementInput } from '../payments/account.ts';
-import { loadAccountState, saveAccountState, totalsOf } from './queries.ts';
+import { loadAccountState, saveAccountState } from './queries.ts';
+import { totalsOf } from '../domain/account-figures.ts';
 
 /** Every valid receipt, whatever its date, and the acceleration whenever decided: the account after its history. */
 const ALL_TIME = '9999-12-31' as IsoDate;
@@ -48,7 +49,11 @@ export async function ensureAccounts(db: Db): Promise<number> {
 
 export interface AccountDifference { contract_id: number; number: string; what: string }
 
-const json = (v: unknown) => JSON.stringify(v, (_k, x) => (x instanceof Map ? [...x.entries()] : x));
+const ROW_FIELDS = ['n', 'due_date', 'scheduled_due_date', 'principal_cents', 'interest_cents', 'principal_paid_cents',
+  'interest_paid_cents', 'late_fee_cents', 'late_fee_paid_cents', 'accrued_to', 'paid_on'] as const;
+const rowsKey = (s: AccountState) => JSON.stringify(s.rows.map((r) => ROW_FIELDS.map((k) => r[k])));
+const partsKey = (s: AccountState) => JSON.stringify([...s.allocations.entries()].sort((a, b) => a[0] - b[0])
+  .map(([id, parts]) => [id, parts.map((p) => [p.n, p.late_fee_cents, p.interest_cents, p.principal_cents])]));
 
 /** Compares every stored account with a full replay of its history; lists the contracts that differ. */
 export async function verifyAccounts(db: Db): Promise<{ checked: number; differences: AccountDifference[] }> {
@@ -59,8 +64,8 @@ export async function verifyAccounts(db: Db): Promise<{ checked: number; differe
     const stored = await loadAccountState(db, id);
     const replay = await replayed(db, id);
     const what = !stored ? 'no maintained account'
-      : json(stored.rows) !== json(replay.rows) ? 'rows differ'
-        : json([...stored.allocations.entries()].sort((a, b) => a[0] - b[0])) !== json([...replay.allocations.entries()].sort((a, b) => a[0] - b[0])) ? 'allocations differ'
+      : rowsKey(stored) !== rowsKey(replay) ? 'rows differ'
+        : partsKey(stored) !== partsKey(replay) ? 'allocations differ'
           : stored.valid_from !== replay.valid_from ? 'valid_from differs'
             : null;
     let totals = null;

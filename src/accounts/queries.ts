@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { cents } from '../domain/money.ts';
 import type { AccountRow, AccountState, AppliedPart } from '../domain/statement.ts';
+import { totalsOf, unpaidOf, type AccountTotals } from '../domain/account-figures.ts';
 
 const ROW_NUMBERS = ['n', 'principal_cents', 'interest_cents', 'principal_paid_cents', 'interest_paid_cents',
   'late_fee_cents', 'late_fee_paid_cents'] as const;
@@ -33,7 +34,6 @@ export async function loadAccountState(db: Db, contractId: number): Promise<Acco
   return { rows, allocations, valid_from: String(head.valid_from) as IsoDate };
 }
 
-export const unpaidOf = (r: AccountRow) => r.principal_cents + r.interest_cents - r.principal_paid_cents - r.interest_paid_cents;
 
 const rowColumns = (contractId: number, r: AccountRow) => ({
   contract_id: contractId, n: r.n, due_date: r.due_date, scheduled_due_date: r.scheduled_due_date,
@@ -49,35 +49,6 @@ const sameRow = (a: AccountRow, b: AccountRow) => a.due_date === b.due_date && a
 const sameParts = (a: readonly AppliedPart[] = [], b: readonly AppliedPart[] = []) => a.length === b.length
   && a.every((p, i) => p.n === b[i]!.n && p.late_fee_cents === b[i]!.late_fee_cents
     && p.interest_cents === b[i]!.interest_cents && p.principal_cents === b[i]!.principal_cents);
-
-export interface AccountTotals {
-  valid_from: IsoDate; scheduled_outstanding_cents: number; total_paid_cents: number; principal_paid_cents: number;
-  interest_paid_cents: number; late_fee_closed_cents: number; late_fee_paid_cents: number;
-  down_payment_paid: boolean; paid_off: boolean; paid_off_on: IsoDate | null; first_open_due_date: IsoDate | null;
-}
-
-/** The per-contract figures that do not depend on the date a page asks for. */
-export function totalsOf(state: AccountState): AccountTotals {
-  const sum = (f: (r: AccountRow) => number) => state.rows.reduce((s, r) => s + f(r), 0);
-  const open = (r: AccountRow) => unpaidOf(r) > 0 || r.late_fee_cents > r.late_fee_paid_cents;
-  const row0 = state.rows.find((r) => r.n === 0);
-  const paid_off = state.rows.every((r) => !open(r));
-  const firstOpen = state.rows.filter((r) => r.n >= 1 && open(r)).map((r) => r.due_date).sort()[0] ?? null;
-  return {
-    valid_from: state.valid_from,
-    scheduled_outstanding_cents: sum(unpaidOf),
-    total_paid_cents: sum((r) => r.principal_paid_cents + r.interest_paid_cents + r.late_fee_paid_cents),
-    principal_paid_cents: sum((r) => r.principal_paid_cents),
-    interest_paid_cents: sum((r) => r.interest_paid_cents),
-    late_fee_closed_cents: sum((r) => r.late_fee_cents),
-    late_fee_paid_cents: sum((r) => r.late_fee_paid_cents),
-    down_payment_paid: row0 !== undefined && !open(row0),
-    paid_off,
-    // The day the last row became paid (a row of 0 is paid on its due date).
-    paid_off_on: paid_off ? state.rows.map((r) => r.paid_on ?? r.due_date).sort().at(-1) ?? null : null,
-    first_open_due_date: firstOpen,
-  };
-}
 
 /** Writes what changed between the stored state and the new one (rows, allocations, totals). */
 export async function saveAccountState(trx: Db, contractId: number, state: AccountState, now: string): Promise<void> {

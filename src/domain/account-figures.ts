@@ -3,7 +3,7 @@
 // replay's statement on that date (test/unit/account-figures.test.ts checks it on generated histories).
 import { daysBetween, type IsoDate } from './dates.ts';
 import { bucketFor, UNPAID_INSTALLMENTS_FOR_ACTION, type Delinquency } from './delinquency.ts';
-import { pendingFee, type AccountRow, type RatePeriod } from './statement.ts';
+import { pendingFee, type AccountRow, type AccountState, type RatePeriod } from './statement.ts';
 
 export interface StoredFigures {
   valid_from: IsoDate;
@@ -53,3 +53,36 @@ export function figuresOn(stored: StoredFigures, open: readonly AccountRow[], as
     },
   };
 }
+
+/** What a row still owes of its schedule (principal + interest): > 0 while it bears late fees. */
+export const unpaidOf = (r: AccountRow) => r.principal_cents + r.interest_cents - r.principal_paid_cents - r.interest_paid_cents;
+
+export interface AccountTotals {
+  valid_from: IsoDate; scheduled_outstanding_cents: number; total_paid_cents: number; principal_paid_cents: number;
+  interest_paid_cents: number; late_fee_closed_cents: number; late_fee_paid_cents: number;
+  down_payment_paid: boolean; paid_off: boolean; paid_off_on: IsoDate | null; first_open_due_date: IsoDate | null;
+}
+
+/** The per-contract figures that do not depend on the date a page asks for. */
+export function totalsOf(state: AccountState): AccountTotals {
+  const sum = (f: (r: AccountRow) => number) => state.rows.reduce((s, r) => s + f(r), 0);
+  const open = (r: AccountRow) => unpaidOf(r) > 0 || r.late_fee_cents > r.late_fee_paid_cents;
+  const row0 = state.rows.find((r) => r.n === 0);
+  const paid_off = state.rows.every((r) => !open(r));
+  const firstOpen = state.rows.filter((r) => r.n >= 1 && open(r)).map((r) => r.due_date).sort()[0] ?? null;
+  return {
+    valid_from: state.valid_from,
+    scheduled_outstanding_cents: sum(unpaidOf),
+    total_paid_cents: sum((r) => r.principal_paid_cents + r.interest_paid_cents + r.late_fee_paid_cents),
+    principal_paid_cents: sum((r) => r.principal_paid_cents),
+    interest_paid_cents: sum((r) => r.interest_paid_cents),
+    late_fee_closed_cents: sum((r) => r.late_fee_cents),
+    late_fee_paid_cents: sum((r) => r.late_fee_paid_cents),
+    down_payment_paid: row0 !== undefined && !open(row0),
+    paid_off,
+    // The day the last row became paid (a row of 0 is paid on its due date).
+    paid_off_on: paid_off ? state.rows.map((r) => r.paid_on ?? r.due_date).sort().at(-1) ?? null : null,
+    first_open_due_date: firstOpen,
+  };
+}
+
