@@ -3,9 +3,8 @@
 import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { toSolesString } from '../domain/money.ts';
-import { BUCKETS, delinquencyOf, type Bucket } from '../domain/delinquency.ts';
-import { findContractView } from '../contracts/queries.ts';
-import { accountOf } from '../payments/account.ts';
+import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
+import { portfolioOn } from '../accounts/portfolio.ts';
 
 export interface DelinquencyLine {
   contract_id: number;
@@ -35,26 +34,17 @@ export interface BucketTotal {
 export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket | null) {
   // Live on as_of: activated by then, and not yet paid off or rescinded by then (a report as of a
   // past date lists the contracts as they stood that day, not only those still active today).
-  const ids: number[] = (await db('contracts')
-    .whereNotNull('activated_on').andWhere('activated_on', '<=', as_of)
-    .andWhere((q) => q.whereNull('paid_off_on').orWhere('paid_off_on', '>', as_of))
-    .andWhere((q) => q.whereNull('rescinded_on').orWhere('rescinded_on', '>', as_of))
-    .orderBy('id').select('id'))
-    .map((r: { id: number }) => Number(r.id));
-  const all: DelinquencyLine[] = [];
-  for (const id of ids) {
-    const c = (await findContractView(db, id))!;
-    const { statement } = await accountOf(db, c, as_of);
-    const d = delinquencyOf(statement);
-    all.push({
-      contract_id: c.id, contract: c.number, firm_ruc: c.firm_ruc, firm_name: c.firm_name, lot_code: c.lot_code,
+  const all: DelinquencyLine[] = (await portfolioOn(db, as_of, { live: true })).map((c) => {
+    const d = c.figures.delinquency;
+    return {
+      contract_id: c.contract_id, contract: c.number, firm_ruc: c.firm_ruc, firm_name: c.firm_name, lot_code: c.lot_code,
       oldest_due_date: d.oldest_due_date, days_late: d.days_late, bucket: d.bucket,
       unpaid_overdue_count: d.unpaid_overdue_count, may_act: d.may_accelerate_or_rescind,
       accelerated_on: c.accelerated_on && c.accelerated_on <= as_of ? c.accelerated_on : null,
-      overdue_cents: statement.overdue_cents, late_fee_cents: statement.late_fee_unpaid_cents,
-      outstanding_cents: statement.outstanding_cents,
-    });
-  }
+      overdue_cents: c.figures.overdue_cents, late_fee_cents: c.figures.late_fee_unpaid_cents,
+      outstanding_cents: c.figures.outstanding_cents,
+    };
+  });
   all.sort((a, b) => b.days_late - a.days_late || a.contract.localeCompare(b.contract));
   const totals: BucketTotal[] = BUCKETS.map((b) => {
     const of = all.filter((l) => l.bucket === b);

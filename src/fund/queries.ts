@@ -215,33 +215,6 @@ export async function spentOnProject(db: Db, projectId: number): Promise<number>
   return num(r?.s);
 }
 
-/** Every contract with what the subledger and the expected inflows need to replay its account. */
-export async function loadContractsForReplay(db: Db) {
-  const contracts = await db('contracts as c').join('lots as l', 'l.id', 'c.lot_id').join('firms as f', 'f.ruc', 'c.firm_ruc')
-    .orderBy('c.id')
-    .select('c.id', 'c.number', 'c.status', 'c.accelerated_on', 'c.rescinded_on', 'l.code as lot_code', 'f.name as firm_name');
-  const schedule = await db('schedule_rows').orderBy(['contract_id', 'n'])
-    .select('contract_id', 'n', 'due_date', 'principal_cents', 'interest_cents');
-  const receipts = await db('receipts').orderBy(['date', 'id']).select('id', 'contract_id', 'date', 'amount_cents', 'status');
-  // The day each voided receipt's reversal was posted: until then the receipt counted.
-  const voids = await db('journal_entries as v').join('journal_entries as o', 'o.id', 'v.reverses_entry_id')
-    .where('o.source_type', 'receipt').groupBy('o.source_id').select('o.source_id').min({ d: 'v.date' });
-  return {
-    contracts: contracts.map((c: Record<string, unknown>) => ({
-      id: num(c.id), number: String(c.number), status: String(c.status), accelerated_on: (c.accelerated_on as string | null) ?? null,
-      rescinded_on: (c.rescinded_on as string | null) ?? null, lot_code: String(c.lot_code), firm_name: String(c.firm_name),
-    })),
-    schedule: schedule.map((r: Record<string, unknown>) => ({
-      contract_id: num(r.contract_id), n: num(r.n), due_date: String(r.due_date),
-      principal_cents: num(r.principal_cents), interest_cents: num(r.interest_cents),
-    })),
-    receipts: receipts.map((r: Record<string, unknown>) => ({
-      id: num(r.id), contract_id: num(r.contract_id), date: String(r.date), amount_cents: num(r.amount_cents), status: String(r.status),
-    })),
-    voidedOn: new Map(voids.map((v: Record<string, unknown>) => [num(v.source_id), String(v.d)])),
-  };
-}
-
 export interface CashDepositRow {
   id: number; date: string; amount_cents: number; reference: string; cash_available_cents: number;
   entry_id: number; status: string; reversal_reason: string | null; reversed_on: string | null;

@@ -62,7 +62,7 @@ export async function budget(db: Db, from: IsoDate, to: IsoDate) {
 
 const subledgerOf = (accounts: ContractAccount[]) => accounts.filter((a) => a.recognized).map((a) => ({
   contract_id: a.contract_id, contract_number: a.contract_number, firm_name: a.firm_name, lot_code: a.lot_code,
-  scheduled_outstanding_cents: a.statement.scheduled_outstanding_cents,
+  scheduled_outstanding_cents: a.scheduled_outstanding_cents,
 }));
 
 export async function receivables(db: Db, to: IsoDate) {
@@ -72,11 +72,8 @@ export async function receivables(db: Db, to: IsoDate) {
 
 /** Unpaid scheduled amounts (principal + interest) of recognized contracts, by the month they fall due. */
 export async function inflows(db: Db, as_of: IsoDate) {
-  const accounts = (await contractAccounts(db, as_of)).filter((a) => a.recognized);
-  const rows = accounts.flatMap((a) => a.statement.rows.map((r) => ({
-    due_date: r.due_date,
-    unpaid_cents: r.installment_cents - r.principal_paid_cents - r.interest_paid_cents,
-  })));
+  const accounts = (await contractAccounts(db, as_of, { unpaid: true })).filter((a) => a.recognized);
+  const rows = accounts.flatMap((a) => a.unpaid);
   return expectedInflows(rows, as_of);
 }
 
@@ -100,9 +97,9 @@ export async function dashboard(db: Db, today: IsoDate, from: IsoDate, to: IsoDa
   return {
     fund_balance_cents: fundBalance(entries, today),
     collected_year_cents: year.total_cents,
-    receivables_cents: cents(recognized.reduce((s, a) => s + a.statement.scheduled_outstanding_cents, 0)),
-    overdue_cents: cents(recognized.reduce((s, a) => s + a.statement.overdue_cents, 0)),
-    overdue_contracts: recognized.filter((a) => a.statement.overdue_cents > 0).length,
+    receivables_cents: cents(recognized.reduce((s, a) => s + a.scheduled_outstanding_cents, 0)),
+    overdue_cents: cents(recognized.reduce((s, a) => s + a.overdue_cents, 0)),
+    overdue_contracts: recognized.filter((a) => a.overdue_cents > 0).length,
     collections: period,
     series: fundBalanceSeries(entries, from, to),
     budget: budgetLines,
