@@ -12,6 +12,7 @@ import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { statementInput, type Account } from './account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
+import { loadAccountState } from '../accounts/queries.ts';
 import { getMoratoriumRates } from '../settings/service.ts';
 import { statementFromState } from '../domain/statement.ts';
 import { receiptsOf } from './queries.ts';
@@ -76,6 +77,20 @@ function sameSubmission(done: ReceiptRow, contractId: number, input: PaymentInpu
   return done.number;
 }
 
+/** Refuses a payment beyond what is owed on its date. On or after the contract's last event that is the
+ *  maintained account's balance on that day; a back-dated payment is checked by replaying the history with
+ *  it (later receipts must still fit). */
+async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput, today: IsoDate): Promise<void> {
+  const state = await loadAccountState(trx, contract.id);
+  if (state && input.date >= state.valid_from) {
+    const owed = statementFromState(state, input.date, await getMoratoriumRates(trx)).outstanding_cents;
+    if (input.amount_cents > owed) throw exceeds(input.date, owed);
+    return;
+  }
+  const preview = previewPayment(await statementInput(trx, contract, today), { date: input.date, amount_cents: input.amount_cents });
+  if (!preview.ok) throw exceeds(input.date, preview.max_cents);
+}
+
 /**
  * Records a payment and returns its receipt number. A second submission of the same form (same
  * form_token: double click, back button, retry, a concurrent request) writes nothing and returns the
@@ -91,9 +106,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       const contract = await findContractView(trx, contractId);
       if (!contract) throw notFound();
       checkPayment(contract, input, today);
-      const before = await statementInput(trx, contract, today);
-      const preview = previewPayment(before, { date: input.date, amount_cents: input.amount_cents });
-      if (!preview.ok) throw exceeds(input.date, preview.max_cents);
+      await checkAmount(trx, contract, input, today);
 
       const correlative = await nextValue(trx, `receipt:${RECEIPT_SERIES}`);
       const number = receiptNumber(RECEIPT_SERIES, correlative);
