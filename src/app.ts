@@ -56,7 +56,8 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     secret: ctx.config.SESSION_SECRET,
     store: new ConnectSessionKnexStore({
       knex: ctx.db, tableName: 'sessions', createTable: true,
-      cleanupInterval: ctx.config.NODE_ENV === 'test' ? 0 : 10 * 60 * 1000,
+      // Expired sessions are swept by one process at a time (src/jobs/scheduler.ts), not by each store.
+      cleanupInterval: 0,
     }),
     resave: false,
     saveUninitialized: false,

@@ -14,6 +14,7 @@ import { createApp } from '../../src/app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createUser } from '../../src/auth/service.ts';
+import { verifyAccounts } from '../../src/accounts/maintain.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 export const STAFF_USERS = { admin: 'admin', manager: 'gerente', finance: 'finanzas' } as const;
@@ -25,7 +26,8 @@ export interface TestApp {
   /** The DATABASE_URL of this test's database (a SQLite file path or a postgres:// URL). */
   url: string;
   today: string;
-  close(): Promise<void>;
+  /** Destroys the database after checking (unless verify: false) that every maintained account equals its replay. */
+  close(opts?: { verify?: boolean }): Promise<void>;
 }
 
 const PG_MAINTENANCE_URL = process.env.TEST_DATABASE_URL && isPostgres(process.env.TEST_DATABASE_URL)
@@ -83,9 +85,14 @@ export async function testApp(opts: { today?: string } = {}): Promise<TestApp> {
   const app = await createApp({ db, clock: fixedClock(today), config });
   return {
     app, db, dir, url, today,
-    async close() {
+    async close(opts: { verify?: boolean } = {}) {
+      // Whatever history the test wrote through the app, every maintained account must equal its replay.
+      const verified = opts.verify === false ? null : await verifyAccounts(db);
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
+      if (verified && verified.differences.length) {
+        throw new Error(`accounts:verify after the test: ${JSON.stringify(verified.differences)}`);
+      }
     },
   };
 }
