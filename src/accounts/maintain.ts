@@ -19,10 +19,11 @@ async function replayed(db: Db, contractId: number): Promise<AccountState> {
   return replayAccount(input);
 }
 
-/** Replays one contract and stores what changed; returns the new state. Call inside the act's transaction. */
-export async function refreshAccount(trx: Db, contractId: number): Promise<AccountState> {
+/** Replays one contract and stores what changed; returns the new state. Call inside the act's transaction;
+ *  `stored` is the state as read earlier in that same transaction, when the caller has it. */
+export async function refreshAccount(trx: Db, contractId: number, stored?: AccountState | null): Promise<AccountState> {
   const state = await replayed(trx, contractId);
-  await saveAccountState(trx, contractId, state, new Date().toISOString());
+  await saveAccountState(trx, contractId, state, new Date().toISOString(), stored);
   return state;
 }
 

@@ -51,8 +51,10 @@ const sameParts = (a: readonly AppliedPart[] = [], b: readonly AppliedPart[] = [
     && p.interest_cents === b[i]!.interest_cents && p.principal_cents === b[i]!.principal_cents);
 
 /** Writes what changed between the stored state and the new one (rows, allocations, totals). */
-export async function saveAccountState(trx: Db, contractId: number, state: AccountState, now: string): Promise<void> {
-  const before = await loadAccountState(trx, contractId);
+export async function saveAccountState(trx: Db, contractId: number, state: AccountState, now: string,
+  stored?: AccountState | null): Promise<void> {
+  // The caller may pass the state it already read in this transaction.
+  const before = stored === undefined ? await loadAccountState(trx, contractId) : stored;
   const oldRows = new Map((before?.rows ?? []).map((r) => [r.n, r]));
   for (const r of state.rows) {
     const old = oldRows.get(r.n);

@@ -14,7 +14,7 @@ import { statementInput, type Account } from './account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { loadAccountState } from '../accounts/queries.ts';
 import { getMoratoriumRates } from '../settings/service.ts';
-import { statementFromState } from '../domain/statement.ts';
+import { statementFromState, type AccountState } from '../domain/statement.ts';
 import { receiptsOf } from './queries.ts';
 import { settle } from './settle.ts';
 import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
@@ -80,15 +80,16 @@ function sameSubmission(done: ReceiptRow, contractId: number, input: PaymentInpu
 /** Refuses a payment beyond what is owed on its date. On or after the contract's last event that is the
  *  maintained account's balance on that day; a back-dated payment is checked by replaying the history with
  *  it (later receipts must still fit). */
-async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput, today: IsoDate): Promise<void> {
+async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput, today: IsoDate): Promise<AccountState | null> {
   const state = await loadAccountState(trx, contract.id);
   if (state && input.date >= state.valid_from) {
     const owed = statementFromState(state, input.date, await getMoratoriumRates(trx)).outstanding_cents;
     if (input.amount_cents > owed) throw exceeds(input.date, owed);
-    return;
+    return state;
   }
   const preview = previewPayment(await statementInput(trx, contract, today), { date: input.date, amount_cents: input.amount_cents });
   if (!preview.ok) throw exceeds(input.date, preview.max_cents);
+  return state;
 }
 
 /**
@@ -106,7 +107,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       const contract = await findContractView(trx, contractId);
       if (!contract) throw notFound();
       checkPayment(contract, input, today);
-      await checkAmount(trx, contract, input, today);
+      const stored = await checkAmount(trx, contract, input, today);
 
       const correlative = await nextValue(trx, `receipt:${RECEIPT_SERIES}`);
       const number = receiptNumber(RECEIPT_SERIES, correlative);
@@ -118,7 +119,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       }).returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
 
-      const account = await refreshedAccount(trx, contract, today);
+      const account = await refreshedAccount(trx, contract, today, stored);
       const parts = account.statement.allocations.get(id) ?? [];
       const applied = parts.reduce((s, p) => s + partTotal(p), 0);
       if (applied !== input.amount_cents) throw new Error(`receipt ${number}: applied ${applied} ≠ ${input.amount_cents}`);
@@ -145,8 +146,8 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
 }
 
 /** The contract's maintained account brought up to date with the act just written, and its statement today. */
-async function refreshedAccount(trx: Db, contract: ContractView, today: IsoDate): Promise<Account> {
-  const state = await refreshAccount(trx, contract.id);
+async function refreshedAccount(trx: Db, contract: ContractView, today: IsoDate, stored?: AccountState | null): Promise<Account> {
+  const state = await refreshAccount(trx, contract.id, stored);
   const rates = await getMoratoriumRates(trx);
   return { statement: statementFromState(state, today, rates), receipts: await receiptsOf(trx, contract.id) };
 }
