@@ -50,13 +50,19 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['contract_id']);
   });
   // A payment reads its own contract's receivables lines; the plan reads contracts by lot.
-  await knex.schema.alterTable('journal_lines', (t) => t.index(['contract_id', 'account_code']));
+  await knex.schema.alterTable('journal_lines', (t) => {
+    t.index(['contract_id', 'account_code']);
+    t.index(['project_id']); // the budget reads only the lines charged to projects
+  });
   await knex.schema.alterTable('contracts', (t) => t.index(['lot_id']));
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('contracts', (t) => t.dropIndex(['lot_id']));
-  await knex.schema.alterTable('journal_lines', (t) => t.dropIndex(['contract_id', 'account_code']));
+  await knex.schema.alterTable('journal_lines', (t) => {
+    t.dropIndex(['project_id']);
+    t.dropIndex(['contract_id', 'account_code']);
+  });
   await knex.schema.dropTable('account_allocations');
   await knex.schema.dropTable('account_rows');
   await knex.schema.dropTable('contract_accounts');

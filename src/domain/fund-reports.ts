@@ -345,19 +345,28 @@ export function expectedInflows(rows: readonly UnpaidRow[], as_of: IsoDate) {
 // The fund's balance at each month end of the period (the last point on `to`)
 
 export function fundBalanceSeries(entries: readonly LedgerEntry[], from: IsoDate, to: IsoDate): { date: IsoDate; balance_cents: Cents }[] {
+  return balanceSeries(dailyFundEffects(entries), from, to);
+}
+
+/** The same from the fund's net movement per day (what SQL sums without loading the ledger). */
+export function balanceSeries(daily: readonly { date: IsoDate; effect_cents: number }[], from: IsoDate, to: IsoDate): { date: IsoDate; balance_cents: Cents }[] {
   const dates = monthsBetween(from, to).map((m) => {
     const end = endOfMonth(`${m}-01`);
     return end > to ? to : end;
   });
-  const sorted = [...entries].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const sorted = [...daily].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const out: { date: IsoDate; balance_cents: Cents }[] = [];
   let i = 0, balance = 0;
   for (const d of dates) {
-    while (i < sorted.length && sorted[i]!.date <= d) balance += fundEffect(sorted[i++]!);
+    while (i < sorted.length && sorted[i]!.date <= d) balance += sorted[i++]!.effect_cents;
     out.push({ date: d, balance_cents: cents(balance) });
   }
   return out;
 }
+
+/** The balance on `as_of` from the net movement per day. */
+export const balanceOn = (daily: readonly { date: IsoDate; effect_cents: number }[], as_of: IsoDate): Cents =>
+  cents(daily.reduce((s, d) => (d.date <= as_of ? s + d.effect_cents : s), 0));
 
 /** The fund's net movement per day (credits − debits on the fund account), from a whole ledger. */
 export function dailyFundEffects(entries: readonly LedgerEntry[]): { date: IsoDate; effect_cents: number }[] {

@@ -45,6 +45,28 @@ export async function loadEntries(db: Db, range: { from?: IsoDate | null; to?: I
   return out;
 }
 
+/** The lines charged to a project (spending and its reversals) up to `to`, grouped as entries: all the
+ *  budget needs, without loading the collections that make up most of the ledger. */
+export async function loadProjectEntries(db: Db, to: IsoDate): Promise<LedgerEntry[]> {
+  const lines = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .whereNotNull('l.project_id').andWhere('e.date', '<=', to).orderBy([{ column: 'e.date' }, { column: 'e.id' }, { column: 'l.id' }])
+    .select('e.id', 'e.date', 'e.description', 'e.source_type', 'e.source_id', 'e.reverses_entry_id',
+      'l.account_code', 'l.debit_cents', 'l.credit_cents', 'l.contract_id', 'l.project_id');
+  const byEntry = new Map<number, LedgerEntry>();
+  for (const l of lines as Record<string, unknown>[]) {
+    const id = num(l.id);
+    let entry = byEntry.get(id);
+    if (!entry) {
+      entry = { id, date: String(l.date), description: String(l.description), source_type: String(l.source_type),
+        source_id: String(l.source_id), reverses_entry_id: numOrNull(l.reverses_entry_id), lines: [] };
+      byEntry.set(id, entry);
+    }
+    entry.lines.push({ account_code: String(l.account_code), debit_cents: num(l.debit_cents), credit_cents: num(l.credit_cents),
+      contract_id: numOrNull(l.contract_id), project_id: numOrNull(l.project_id) });
+  }
+  return [...byEntry.values()];
+}
+
 /** Some entries by id, with their lines (a document's entry and its reversal). */
 export async function loadEntriesById(db: Db, ids: number[]): Promise<LedgerEntry[]> {
   if (ids.length === 0) return [];

@@ -3,15 +3,15 @@ import type { Db } from '../db/knex.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { cents } from '../domain/money.ts';
 import {
-  accountBalances, budgetReport, collectionsReport, expectedInflows, fundBalance, fundBalanceSeries, fundStatement,
+  accountBalances, balanceOn, balanceSeries, budgetReport, collectionsReport, expectedInflows, fundStatement,
   receivablesReport, type LedgerEntry,
 } from '../domain/fund-reports.ts';
 import { reconcile } from '../domain/fund-reconciliation.ts';
 import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
-  entryExtras, flaggedCounts, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
-  loadRefunds, reconDeposits, reconSpendings,
+  entryExtras, flaggedCounts, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
+  loadProjectEntries, loadRefunds, reconDeposits, reconSpendings,
 } from './queries.ts';
 
 export async function accountsReport(db: Db, as_of: IsoDate) {
@@ -56,7 +56,7 @@ export async function collections(db: Db, from: IsoDate, to: IsoDate) {
 }
 
 export async function budget(db: Db, from: IsoDate, to: IsoDate) {
-  const [projects, entries, flagged] = await Promise.all([listProjects(db), loadEntries(db, { to }), flaggedCounts(db)]);
+  const [projects, entries, flagged] = await Promise.all([listProjects(db), loadProjectEntries(db, to), flaggedCounts(db)]);
   return budgetReport(projects.map((p) => ({ ...p, flagged: flagged.get(p.id) ?? 0 })), entries, from, to);
 }
 
@@ -90,18 +90,19 @@ export async function reconciliation(db: Db, from: IsoDate, to: IsoDate) {
 /** The dashboard: the figures finance looks at first, and the data of its three charts. */
 export async function dashboard(db: Db, today: IsoDate, from: IsoDate, to: IsoDate) {
   const yearStart = `${today.slice(0, 4)}-01-01`;
-  const [entries, year, accounts, budgetLines, period] = await Promise.all([
-    loadEntries(db), collections(db, yearStart, today), contractAccounts(db, today), budget(db, from, to), collections(db, from, to),
+  // The fund by day from one aggregate query, not the whole ledger loaded.
+  const [daily, year, accounts, budgetLines, period] = await Promise.all([
+    fundDailyEffects(db), collections(db, yearStart, today), contractAccounts(db, today), budget(db, from, to), collections(db, from, to),
   ]);
   const recognized = accounts.filter((a) => a.recognized);
   return {
-    fund_balance_cents: fundBalance(entries, today),
+    fund_balance_cents: balanceOn(daily, today),
     collected_year_cents: year.total_cents,
     receivables_cents: cents(recognized.reduce((s, a) => s + a.scheduled_outstanding_cents, 0)),
     overdue_cents: cents(recognized.reduce((s, a) => s + a.overdue_cents, 0)),
     overdue_contracts: recognized.filter((a) => a.overdue_cents > 0).length,
     collections: period,
-    series: fundBalanceSeries(entries, from, to),
+    series: balanceSeries(daily, from, to),
     budget: budgetLines,
   };
 }
