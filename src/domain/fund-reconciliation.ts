@@ -28,6 +28,9 @@ export interface ReconInput {
   spendings: ReconSpending[];
   deposits?: ReconDeposit[];
   subledger: ReconContract[]; // contracts live on `to`, with their scheduled outstanding on that day
+  /** Account 1201 per contract on `to`, with the entries behind it (needed only where it differs), when
+   *  the caller summed it in the database; otherwise it is summed from `entries`, then the whole ledger. */
+  control?: Map<number | null, { amount: number; entries: LedgerEntry[] }>;
 }
 
 export const CHECKS = ['collections_fund', 'fund_municipal', 'cash_bank', 'receivables', 'balanced'] as const;
@@ -188,8 +191,9 @@ export function reconcile(input: ReconInput): Reconciliation {
 
   // 4. The receivables subledger (contracts' scheduled outstanding) against control account 1201.
   const c4: ReconItem[] = [];
-  const control = new Map<number | null, { amount: number; ids: LedgerEntry[] }>();
-  for (const e of entries) {
+  const control = new Map<number | null, { amount: number; ids: LedgerEntry[] }>(
+    [...(input.control ?? [])].map(([k, v]) => [k, { amount: v.amount, ids: v.entries }]));
+  if (!input.control) for (const e of entries) {
     if (e.date > to) continue;
     for (const l of e.lines) {
       if (l.account_code !== RECEIVABLES) continue;

@@ -1,7 +1,7 @@
 // SQL of the fund area: reads only. Rows come out with numbers as numbers (SQLite bigints arrive
 // as numbers, PostgreSQL's as strings) and dates as 'YYYY-MM-DD'.
 import type { Db } from '../db/knex.ts';
-import { ACCOUNTS } from '../domain/accounts.ts';
+import { ACCOUNTS, SOURCE_TYPES } from '../domain/accounts.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { AccountRow, LedgerEntry, ReceiptRow } from '../domain/fund-reports.ts';
 import type { ReconDeposit, ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
@@ -67,20 +67,88 @@ export async function loadProjectEntries(db: Db, to: IsoDate): Promise<LedgerEnt
   return [...byEntry.values()];
 }
 
+/** The entries a reconciliation of [from, to] looks at, not the whole ledger: those dated in the period
+ *  and the entries they reverse; reversals of those, whatever their date; every entry of a receipt dated
+ *  in the period and of the (few) refunds, spendings and deposits, with their reversals. Then, until none
+ *  is missing, the entries any of them reverses (so each one's document is found). */
+export async function loadReconEntries(db: Db, from: IsoDate, to: IsoDate): Promise<LedgerEntry[]> {
+  const inPeriod = () => db('journal_entries').select('id').whereBetween('date', [from, to]);
+  const docsEntries = () => db('journal_entries').select('id')
+    .where((w) => w.whereIn('source_type', [SOURCE_TYPES.rescission, SOURCE_TYPES.spending, SOURCE_TYPES.cashDeposit])
+      .orWhere((r) => r.where('source_type', SOURCE_TYPES.receipt)
+        .whereIn('source_id', db('receipts').select(db.raw('CAST(id AS TEXT)')).whereBetween('date', [from, to]))));
+  const chosen = (q: ReturnType<Db>) => q.where((w) => w.whereBetween('date', [from, to])
+    .orWhereIn('reverses_entry_id', inPeriod())
+    .orWhereIn('id', db('journal_entries').select('reverses_entry_id').whereBetween('date', [from, to]).whereNotNull('reverses_entry_id'))
+    .orWhereIn('id', docsEntries())
+    .orWhereIn('reverses_entry_id', docsEntries()));
+  const entries = await chosen(db('journal_entries')).select('id');
+  const ids = new Set<number>(entries.map((e: { id: number }) => num(e.id)));
+  let out = await loadEntriesById(db, [...ids]);
+  for (let missing = out.filter((e) => e.reverses_entry_id !== null && !ids.has(e.reverses_entry_id)); missing.length > 0;) {
+    const more = await loadEntriesById(db, [...new Set(missing.map((e) => e.reverses_entry_id!))]);
+    for (const e of more) ids.add(e.id);
+    out = [...out, ...more];
+    missing = more.filter((e) => e.reverses_entry_id !== null && !ids.has(e.reverses_entry_id));
+  }
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+}
+
+/** Account 1201 per contract on `to` (Σ debit − credit), from one aggregate. */
+export async function receivablesControl(db: Db, to: IsoDate): Promise<Map<number | null, number>> {
+  const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('l.account_code', ACCOUNTS.receivables).andWhere('e.date', '<=', to)
+    .groupBy('l.contract_id').select('l.contract_id').sum({ d: 'l.debit_cents', c: 'l.credit_cents' });
+  return new Map(rows.map((r: Record<string, unknown>) => [numOrNull(r.contract_id), num(r.d) - num(r.c)]));
+}
+
+/** The entries up to `to` that touch 1201 for the given contracts (null: lines without a contract). */
+export async function receivablesEntries(db: Db, to: IsoDate, contractIds: (number | null)[]): Promise<Map<number | null, LedgerEntry[]>> {
+  const out = new Map<number | null, LedgerEntry[]>();
+  if (contractIds.length === 0) return out;
+  const ids = contractIds.filter((c): c is number => c !== null);
+  const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('l.account_code', ACCOUNTS.receivables).andWhere('e.date', '<=', to)
+    .andWhere((w) => {
+      if (ids.length) w.whereIn('l.contract_id', ids);
+      if (contractIds.includes(null)) w.orWhereNull('l.contract_id');
+    })
+    .distinct('l.entry_id', 'l.contract_id');
+  const entryIds: number[] = [...new Set<number>(rows.map((r: { entry_id: number }) => num(r.entry_id)))];
+  const entries = new Map((await loadEntriesById(db, entryIds)).map((e) => [e.id, e]));
+  for (const r of rows as { entry_id: number; contract_id: number | null }[]) {
+    const key = numOrNull(r.contract_id);
+    out.set(key, [...(out.get(key) ?? []), entries.get(num(r.entry_id))!].sort((a, b) => a.id - b.id));
+  }
+  return out;
+}
+
 /** Some entries by id, with their lines (a document's entry and its reversal). */
 export async function loadEntriesById(db: Db, ids: number[]): Promise<LedgerEntry[]> {
-  if (ids.length === 0) return [];
-  const entries = await db('journal_entries').whereIn('id', ids).orderBy('id')
-    .select('id', 'date', 'description', 'source_type', 'source_id', 'reverses_entry_id');
-  const lines = await db('journal_lines').whereIn('entry_id', ids).orderBy('id');
-  return entries.map((e: Record<string, unknown>) => ({
-    id: num(e.id), date: String(e.date), description: String(e.description), source_type: String(e.source_type),
-    source_id: String(e.source_id), reverses_entry_id: numOrNull(e.reverses_entry_id),
-    lines: (lines as Record<string, unknown>[]).filter((l) => num(l.entry_id) === num(e.id)).map((l) => ({
-      account_code: String(l.account_code), debit_cents: num(l.debit_cents), credit_cents: num(l.credit_cents),
-      contract_id: numOrNull(l.contract_id), project_id: numOrNull(l.project_id),
-    })),
-  }));
+  const out: LedgerEntry[] = [];
+  // In chunks: a statement binds at most a few thousand parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const entries = await db('journal_entries').whereIn('id', chunk).orderBy('id')
+      .select('id', 'date', 'description', 'source_type', 'source_id', 'reverses_entry_id');
+    const lines = await db('journal_lines').whereIn('entry_id', chunk).orderBy('id');
+    const byEntry = new Map<number, LedgerEntry>();
+    for (const e of entries as Record<string, unknown>[]) {
+      const entry: LedgerEntry = {
+        id: num(e.id), date: String(e.date), description: String(e.description), source_type: String(e.source_type),
+        source_id: String(e.source_id), reverses_entry_id: numOrNull(e.reverses_entry_id), lines: [],
+      };
+      byEntry.set(entry.id, entry);
+      out.push(entry);
+    }
+    for (const l of lines as Record<string, unknown>[]) {
+      byEntry.get(num(l.entry_id))?.lines.push({
+        account_code: String(l.account_code), debit_cents: num(l.debit_cents), credit_cents: num(l.credit_cents),
+        contract_id: numOrNull(l.contract_id), project_id: numOrNull(l.project_id),
+      });
+    }
+  }
+  return out;
 }
 
 /** The fund's net movement per day (credits − debits on 3101): all that its availability needs. */
@@ -137,7 +205,7 @@ export async function lineNames(db: Db) {
 const MUNICIPAL_AT_SALE = `(l.owner = 'municipal' AND NOT EXISTS (SELECT 1 FROM lot_transfers t
   WHERE t.lot_id = l.id AND t.resolution_date > c.date))`;
 
-export async function loadReceipts(db: Db, range: { from?: IsoDate; to?: IsoDate } = {}): Promise<(ReceiptRow & ReconReceipt)[]> {
+export async function loadReceipts(db: Db, range: { from?: IsoDate; to?: IsoDate; ids?: number[] } = {}): Promise<(ReceiptRow & ReconReceipt)[]> {
   const q = db('receipts as r').join('contracts as c', 'c.id', 'r.contract_id').join('lots as l', 'l.id', 'c.lot_id')
     .join('firms as f', 'f.ruc', 'c.firm_ruc')
     .orderBy([{ column: 'r.date' }, { column: 'r.id' }])
@@ -145,6 +213,7 @@ export async function loadReceipts(db: Db, range: { from?: IsoDate; to?: IsoDate
       'c.number as contract_number', 'f.name as firm_name', 'l.code as lot_code', db.raw(`${MUNICIPAL_AT_SALE} as municipal`));
   if (range.from) q.where('r.date', '>=', range.from);
   if (range.to) q.where('r.date', '<=', range.to);
+  if (range.ids) q.whereIn('r.id', range.ids);
   const rows = await q;
   return rows.map((r: Record<string, unknown>) => ({
     id: num(r.id), number: String(r.number), date: String(r.date), amount_cents: num(r.amount_cents), method: String(r.method),

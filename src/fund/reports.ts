@@ -2,6 +2,7 @@
 import type { Db } from '../db/knex.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { cents } from '../domain/money.ts';
+import { SOURCE_TYPES } from '../domain/accounts.ts';
 import {
   accountBalances, balanceOn, balanceSeries, budgetReport, collectionsReport, expectedInflows, fundStatement,
   receivablesReport, type LedgerEntry,
@@ -11,7 +12,7 @@ import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
   entryExtras, flaggedCounts, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
-  loadProjectEntries, loadRefunds, reconDeposits, reconSpendings,
+  loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconDeposits, reconSpendings,
 } from './queries.ts';
 
 export async function accountsReport(db: Db, as_of: IsoDate) {
@@ -78,12 +79,30 @@ export async function inflows(db: Db, as_of: IsoDate) {
 }
 
 export async function reconciliation(db: Db, from: IsoDate, to: IsoDate) {
-  const [entries, receipts, refunds, spendings, deposits, accounts] = await Promise.all([
-    loadEntries(db), loadReceipts(db), loadRefunds(db), listSpendings(db), listCashDeposits(db), contractAccounts(db, to),
+  // The period's entries and documents, the receivables control as one aggregate: not the whole ledger.
+  const [entries, periodReceipts, refunds, spendings, deposits, accounts, sums] = await Promise.all([
+    loadReconEntries(db, from, to), loadReceipts(db, { from, to }), loadRefunds(db), listSpendings(db), listCashDeposits(db),
+    contractAccounts(db, to), receivablesControl(db, to),
   ]);
+  // Receipts outside the period that an entry of the period belongs to (a late posting, a reversal).
+  const known = new Set(periodReceipts.map((r) => r.id));
+  const named = [...new Set(entries.filter((e) => e.source_type === SOURCE_TYPES.receipt).map((e) => Number(e.source_id)))]
+    .filter((id) => !known.has(id));
+  const receipts = named.length ? [...periodReceipts, ...await loadReceipts(db, { ids: named })] : periodReceipts;
+  const subledger = subledgerOf(accounts);
+  // Only where a contract's 1201 differs from its subledger are the entries behind it read.
+  const differing: (number | null)[] = [];
+  const rest = new Map(sums);
+  for (const s of subledger) {
+    if ((rest.get(s.contract_id) ?? 0) !== s.scheduled_outstanding_cents) differing.push(s.contract_id);
+    rest.delete(s.contract_id);
+  }
+  for (const [id, amount] of rest) if (amount !== 0) differing.push(id);
+  const behind = await receivablesEntries(db, to, differing);
+  const control = new Map([...sums].map(([id, amount]) => [id, { amount, entries: behind.get(id) ?? [] }]));
   return reconcile({
     from, to, entries, receipts, refunds, spendings: reconSpendings(spendings), deposits: reconDeposits(deposits),
-    subledger: subledgerOf(accounts),
+    subledger, control,
   });
 }
 

@@ -5,6 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, login, textOf, type TestApp, type Agent } from '../support/app.ts';
 import { postEntry } from '../../src/fund/ledger.ts';
+import { reconcile } from '../../src/domain/fund-reconciliation.ts';
+import { reconciliation } from '../../src/fund/reports.ts';
+import { contractAccounts } from '../../src/fund/replay.ts';
+import { listCashDeposits, listSpendings, loadEntries, loadReceipts, loadRefunds, reconDeposits, reconSpendings } from '../../src/fund/queries.ts';
 import { SYSTEM } from '../../src/audit/audit.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
 import { TODAY, fundHistory, salesHistory, type History } from './fund-history.ts';
@@ -31,6 +35,14 @@ describe('after a generated history', () => {
     h = { contracts: sales, voidedReceipt: sales.voidedReceipt, ...(await fundHistory(finance)) };
   });
   afterAll(async () => { await t.close(); });
+
+  it('reads only the period (and sums 1201 in the database), yet equals the reconciliation of the whole ledger', async () => {
+    await sameAsWholeLedger(t.db);
+    for (const [from, to] of [['2025-01-01', '2025-12-31'], ['2026-02-01', '2026-03-31'], ['2026-07-01', '2026-11-30']] as const) {
+      const whole = await reconciliation(t.db, from, to);
+      expect(whole.ok, `${from}..${to}`).toBe(true);
+    }
+  });
 
   it('says "Sin diferencias" for this year, last year and the whole history', async () => {
     for (const q of ['', '?from=2025-01-01&to=2025-12-31', '?from=2024-01-01&to=2026-11-25', '?from=2026-10-01&to=2026-10-01']) {
@@ -92,11 +104,27 @@ describe('after a generated history', () => {
   });
 });
 
+/** The page reads only the period's entries and sums 1201 in the database: on every tampered ledger its
+ *  result must equal the reconciliation of the whole ledger, for the year and for single months. */
+async function sameAsWholeLedger(db: TestApp['db']) {
+  const [entries, receipts, refunds, spendings, deposits] = await Promise.all([
+    loadEntries(db), loadReceipts(db), loadRefunds(db), listSpendings(db), listCashDeposits(db)]);
+  for (const [from, to] of [['2026-01-01', TODAY], ['2026-04-01', '2026-04-30'], ['2026-05-01', '2026-05-31'], ['2026-06-01', '2026-06-30']] as const) {
+    const subledger = (await contractAccounts(db, to)).filter((a) => a.recognized).map((a) => ({
+      contract_id: a.contract_id, contract_number: a.contract_number, firm_name: a.firm_name, lot_code: a.lot_code,
+      scheduled_outstanding_cents: a.scheduled_outstanding_cents,
+    }));
+    const whole = reconcile({ from, to, entries, receipts, refunds, spendings: reconSpendings(spendings), deposits: reconDeposits(deposits), subledger });
+    expect(await reconciliation(db, from, to), `${from}..${to}`).toEqual(whole);
+  }
+}
+
 describe('a ledger that does not agree', () => {
   let t: TestApp;
   let finance: Agent;
   const check = async (q = '') => {
     const res = await finance.get(`/finance/reconciliation${q}`);
+    await sameAsWholeLedger(t.db);
     return { status: res.status, body: text(res.text), html: res.text };
   };
   beforeAll(async () => {
