@@ -82,6 +82,11 @@ export function accountBalances(accounts: readonly AccountRow[], entries: readon
       sums.set(l.account_code, s);
     }
   }
+  return balancesFromSums(accounts, sums);
+}
+
+/** The same from debits and credits already summed per account. */
+export function balancesFromSums(accounts: readonly AccountRow[], sums: ReadonlyMap<string, { d: number; c: number }>): AccountBalance[] {
   return accounts.map((a) => {
     const s = sums.get(a.code) ?? { d: 0, c: 0 };
     return {
@@ -299,6 +304,12 @@ export function receivablesReport(subledger: readonly SubledgerRow[], entries: r
       control.set(l.contract_id, (control.get(l.contract_id) ?? 0) + l.debit_cents - l.credit_cents);
     }
   }
+  return receivablesFromControl(subledger, control, to);
+}
+
+/** The same from account 1201 already summed per contract on `to`. */
+export function receivablesFromControl(subledger: readonly SubledgerRow[], sums: ReadonlyMap<number | null, number>, to: IsoDate) {
+  const control = new Map(sums);
   const lines: ReceivableLine[] = subledger.map((s) => {
     const c = control.get(s.contract_id) ?? 0;
     control.delete(s.contract_id);

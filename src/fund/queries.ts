@@ -94,6 +94,13 @@ export async function loadReconEntries(db: Db, from: IsoDate, to: IsoDate): Prom
   return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
 }
 
+/** Debits and credits per account over the entries dated up to `as_of`, from one aggregate. */
+export async function accountSums(db: Db, as_of: IsoDate): Promise<Map<string, { d: number; c: number }>> {
+  const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('e.date', '<=', as_of).groupBy('l.account_code').select('l.account_code').sum({ d: 'l.debit_cents', c: 'l.credit_cents' });
+  return new Map(rows.map((r: Record<string, unknown>) => [String(r.account_code), { d: num(r.d), c: num(r.c) }]));
+}
+
 /** Account 1201 per contract on `to` (Σ debit − credit), from one aggregate. */
 export async function receivablesControl(db: Db, to: IsoDate): Promise<Map<number | null, number>> {
   const rows = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')

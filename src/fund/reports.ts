@@ -4,20 +4,20 @@ import { addDays, type IsoDate } from '../domain/dates.ts';
 import { cents } from '../domain/money.ts';
 import { SOURCE_TYPES } from '../domain/accounts.ts';
 import {
-  accountBalances, balanceOn, balanceSeries, budgetReport, collectionsReport, expectedInflows, fundStatement,
-  receivablesReport, type LedgerEntry,
+  balanceOn, balanceSeries, balancesFromSums, budgetReport, collectionsReport, expectedInflows, fundStatement,
+  receivablesFromControl,
 } from '../domain/fund-reports.ts';
 import { reconcile } from '../domain/fund-reconciliation.ts';
 import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
-  entryExtras, flaggedCounts, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
+  accountSums, entryExtras, flaggedCounts, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
   loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconDeposits, reconSpendings,
 } from './queries.ts';
 
 export async function accountsReport(db: Db, as_of: IsoDate) {
-  const [accounts, entries] = await Promise.all([listAccounts(db), loadEntries(db, { to: as_of })]);
-  const rows = accountBalances(accounts, entries, as_of);
+  const [accounts, sums] = await Promise.all([listAccounts(db), accountSums(db, as_of)]);
+  const rows = balancesFromSums(accounts, sums);
   const debits = cents(rows.reduce((s, r) => s + r.debit_cents, 0));
   const credits = cents(rows.reduce((s, r) => s + r.credit_cents, 0));
   return { as_of, rows, debits, credits };
@@ -67,8 +67,8 @@ const subledgerOf = (accounts: ContractAccount[]) => accounts.filter((a) => a.re
 }));
 
 export async function receivables(db: Db, to: IsoDate) {
-  const [accounts, entries] = await Promise.all([contractAccounts(db, to), loadEntries(db, { to })]);
-  return receivablesReport(subledgerOf(accounts), entries, to);
+  const [accounts, control] = await Promise.all([contractAccounts(db, to), receivablesControl(db, to)]);
+  return receivablesFromControl(subledgerOf(accounts), control, to);
 }
 
 /** Unpaid scheduled amounts (principal + interest) of recognized contracts, by the month they fall due. */
@@ -132,8 +132,7 @@ export async function ledgerJournal(db: Db, range: { from?: IsoDate | null; to?:
   let opening;
   if (range.from) {
     const before = addDays(range.from, -1);
-    const prior: LedgerEntry[] = await loadEntries(db, { to: before });
-    const balances = accountBalances(accounts, prior, before);
+    const balances = balancesFromSums(accounts, await accountSums(db, before));
     opening = {
       date: range.from, description: `Saldos al ${before}`,
       balances: balances.map((b) => ({ account_code: b.code, balance_cents: b.debit_cents - b.credit_cents })),
