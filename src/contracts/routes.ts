@@ -12,10 +12,11 @@ import { amountInWords } from '../domain/amount-words.ts';
 import { t } from '../web/i18n.ts';
 import { checkSale, signContract, type SaleInput } from './service.ts';
 import {
-  availableMunicipalLots, CONTRACT_STATUSES, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
+  availableMunicipalLots, CONTRACT_STATUSES, contractTotals, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
 } from './queries.ts';
 import { scheduleCsv, scheduleTotals } from './csv.ts';
 import { contractPageSections } from './page-sections.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -36,9 +37,10 @@ function saleInput(body: unknown): SaleInput {
 }
 
 const listQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: z.preprocess(firstOf, z.string().trim().max(100).optional()).catch(undefined).transform((v) => v || undefined),
   status: z.enum(CONTRACT_STATUSES).optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
+  page: pageParam(),
 });
 
 async function formLocals(req: Request) {
@@ -50,11 +52,13 @@ async function formLocals(req: Request) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = listQuery.parse(req.query);
-  const contracts = await listContracts(req.ctx.db, filters, req.user!);
-  const total = contracts.reduce((s, c) => s + c.price_cents, 0);
+  const { page, ...filters } = parseInput(listQuery, req.query);
+  const totals = await contractTotals(req.ctx.db, filters, req.user!);
+  const p = pager({ total: totals.n, requested: page, path: '/contracts', params: filters });
+  const contracts = await listContracts(req.ctx.db, filters, req.user!, { limit: p.size, offset: p.offset });
   res.render('contracts/list', {
-    title: t(req.lang, 'contracts.title'), contracts, filters, statuses: CONTRACT_STATUSES, total_cents: total,
+    title: t(req.lang, 'contracts.title'), contracts, filters, statuses: CONTRACT_STATUSES, total_cents: totals.price_cents,
+    count: totals.n, pager: p,
   });
 };
 

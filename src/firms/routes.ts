@@ -13,10 +13,11 @@ import { history } from '../audit/audit.ts';
 import { t } from '../web/i18n.ts';
 import { historyView } from '../audit/history-view.ts';
 import {
-  contractsOfFirm, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
+  contractsOfFirm, countFirms, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
   MEMBERSHIP_STATUSES,
 } from './queries.ts';
 import { createFirm, saveMembership, SECTORS, updateFirm } from './service.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 /** Days ahead that the licence list looks for expiries. */
 const LICENCE_WINDOW_DAYS = 30;
@@ -57,8 +58,9 @@ const membershipSchema = z.object({
 });
 
 const firmListQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: z.preprocess(firstOf, z.string().trim().max(200).optional()).catch(undefined).transform((v) => v || undefined),
   membership: z.enum([...MEMBERSHIP_STATUSES, 'none']).optional().catch(undefined),
+  page: pageParam(),
 });
 const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional().catch(undefined) });
 
@@ -71,9 +73,11 @@ async function firmOr404(req: Parameters<RequestHandler>[0]) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = firmListQuery.parse(req.query);
-  const firms = await listFirms(req.ctx.db, filters);
-  res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES });
+  const { page, ...filters } = parseInput(firmListQuery, req.query);
+  const count = await countFirms(req.ctx.db, filters);
+  const p = pager({ total: count, requested: page, path: '/firms', params: filters });
+  const firms = await listFirms(req.ctx.db, filters).limit(p.size).offset(p.offset);
+  res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES, count, pager: p });
 };
 
 const newPage: RequestHandler = (_req, res) => {

@@ -18,6 +18,7 @@ import { historyView } from '../audit/history-view.ts';
 import { LOT_SORTS, type LotFilters, type LotSort, type SortDir } from './queries.ts';
 import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotsCsvExport, transferLot, updateLot } from './service.ts';
 import { CSV_COLUMNS } from './csv.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -28,6 +29,8 @@ const catalogueQuery = z.object({
   land_use: z.enum(LAND_USES).optional().catch(undefined),
   sort: z.enum(LOT_SORTS).catch('code'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
+  q: z.preprocess(firstOf, z.string().trim().max(20).optional()).catch(undefined).transform((v) => v || undefined),
+  page: pageParam(),
 });
 
 const lotCode = () => z.string().trim().min(1, 'errors.required')
@@ -81,8 +84,8 @@ const formChoices = { landUses: options(LAND_USES, 'land_use.'), owners: options
 
 const list: RequestHandler = async (req, res) => {
   const q = parseInput(catalogueQuery, req.query);
-  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
-  const data = await catalogue(req.ctx.db, filters, q.sort, q.dir);
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use, q: q.q };
+  const data = await catalogue(req.ctx.db, filters, q.sort, q.dir, q.page);
   const b = data.balance;
   const share = (dm2: number) => formatPercent(Math.round(shareOfParkPpm(dm2) / 100) * 100);
   const imported = typeof req.query.imported === 'string' && /^\d+$/.test(req.query.imported) ? req.query.imported : null;
@@ -103,13 +106,15 @@ const list: RequestHandler = async (req, res) => {
       road: shareOfParkPpm(b.road_dm2) / 10_000, green: shareOfParkPpm(b.green_dm2 + b.other_common_dm2) / 10_000,
     },
     shownArea: formatM2(data.shown_area_dm2),
+    pager: pager({ total: data.matching, requested: data.page, path: '/lots',
+      params: { ...filters, sort: q.sort === 'code' ? undefined : q.sort, dir: q.dir === 'asc' ? undefined : q.dir } }),
     imported,
   });
 };
 
 const exportCsv: RequestHandler = async (req, res) => {
   const q = parseInput(catalogueQuery, req.query);
-  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use, q: q.q };
   sendCsv(res, 'lotes.csv', await lotsCsvExport(req.ctx.db, filters, q.sort, q.dir));
 };
 
