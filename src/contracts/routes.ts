@@ -16,6 +16,7 @@ import {
 } from './queries.ts';
 import { scheduleCsv, scheduleTotals } from './csv.ts';
 import { contractPageSections } from './page-sections.ts';
+import { resolveLotCode } from '../lots/service.ts';
 import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 const saleSchema = z.object({
@@ -28,10 +29,10 @@ const saleSchema = z.object({
   joined_on: optionalIsoDate(),
 });
 
-function saleInput(body: unknown): SaleInput {
+async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
   const v = parseInput(saleSchema, body);
   return {
-    lot_code: v.lot_code, firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
+    lot_code: await resolveLotCode(req.ctx.db, v.lot_code), firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
     member_number: v.member_number, joined_on: v.joined_on,
   };
 }
@@ -66,10 +67,12 @@ const listPage: RequestHandler = async (req, res) => {
 const newPage: RequestHandler = async (req, res) => {
   const locals = await formLocals(req);
   const q = req.query as Record<string, string>;
-  const values = { date: locals.today, ...q };
+  // /contracts/new?lot=A-03 (from a lot's page) comes with that lot chosen.
+  const lot = typeof q.lot === 'string' && !q.lot_code ? await resolveLotCode(req.ctx.db, q.lot) : undefined;
+  const values = { date: locals.today, ...q, ...(lot ? { lot_code: lot } : {}) };
   if (!q.preview) return res.render('contracts/new', { ...locals, values });
   try {
-    const p = await checkSale(req.ctx.db, saleInput(q), locals.today);
+    const p = await checkSale(req.ctx.db, await saleInput(req, q), locals.today);
     res.render('contracts/new', {
       ...locals, values, preview: {
         ...p, rows: p.schedule.rows, totals: scheduleTotals(p.schedule.rows),
@@ -86,7 +89,7 @@ const create = formAction({
   view: 'contracts/new',
   locals: formLocals,
   act: async (req) => {
-    const id = await signContract(req.ctx.db, saleInput(req.body), actorOf(req), req.ctx.clock.today());
+    const id = await signContract(req.ctx.db, await saleInput(req, req.body), actorOf(req), req.ctx.clock.today());
     return `/contracts/${id}`;
   },
 });

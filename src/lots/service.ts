@@ -182,3 +182,15 @@ export async function importLots(db: Db, text: string, actor: Actor): Promise<nu
     return fields.length;
   });
 }
+
+/**
+ * The code of the lot a person meant, however it was typed ("a03", "A-3", " a 03 " → "A-03"): the
+ * block letters and the number identify it. Text that names no lot comes back trimmed and in capitals.
+ */
+export async function resolveLotCode(db: Db, text: string): Promise<string> {
+  const typed = text.trim().toUpperCase();
+  const m = /^([A-Z]{1,3})[\s-]*(\d{1,3})$/.exec(typed);
+  if (!m) return typed;
+  const lot = await findLotByBlockNumber(db, m[1]!, Number(m[2]));
+  return lot ? lot.code : typed;
+}

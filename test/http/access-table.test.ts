@@ -133,6 +133,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /users': ADMIN,
   'POST /users/:id/password': ADMIN,
   'POST /users/:id/active': ADMIN,
+  // The site's icon.
+  'GET /favicon.ico': 'public',
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
