@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { FormError, parseInput } from '../web/errors.ts';
 import { isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { listPrice } from '../domain/schedule.ts';
 import { formatDni } from '../domain/ruc.ts';
@@ -90,6 +91,7 @@ const create = formAction({
   locals: formLocals,
   act: async (req) => {
     const id = await signContract(req.ctx.db, await saleInput(req, req.body), actorOf(req), req.ctx.clock.today());
+    flash(req, 'flash.sale_signed');
     return `/contracts/${id}`;
   },
 });

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { HttpError, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { addDays, daysBetween } from '../domain/dates.ts';
 import { dniProblem, formatDni, rucProblem } from '../domain/ruc.ts';
@@ -90,6 +91,7 @@ const create = formAction({
   act: async (req) => {
     const input = parseInput(newFirmSchema, req.body);
     const ruc = await createFirm(req.ctx.db, input, actorOf(req));
+    flash(req, { key: 'flash.firm_created', params: { name: input.name } });
     return `/firms/${ruc}`;
   },
 });
@@ -133,6 +135,7 @@ const update = formAction({
     const firm = await firmOr404(req);
     const input = parseInput(editFirmSchema, req.body);
     await updateFirm(req.ctx.db, firm.ruc, input, actorOf(req));
+    flash(req, 'flash.saved');
     return `/firms/${firm.ruc}`;
   },
 });

@@ -7,6 +7,7 @@ import { get, post, formAction, sendCsv, translateErrors, FINANCE, type RouteDef
 import { pageParam, pager, slicePage } from '../web/paging.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { toSolesString } from '../domain/money.ts';
@@ -287,6 +288,7 @@ const doRecordSpending = formAction({
       document_number: input.document_number, description: input.description, amount_cents: input.amount,
       confirm_over: input.confirm_over,
     });
+    flash(req, 'flash.saved');
     return `/finance/spending/${spendingId}`;
   },
 });

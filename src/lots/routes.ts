@@ -8,6 +8,7 @@ import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '
 import { parseInput } from '../web/errors.ts';
 import { areaM2, choice, isoDate, positiveSoles, requiredText } from '../web/fields.ts';
 import { translate, t } from '../web/i18n.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { toM2String, formatM2 } from '../domain/area.ts';
 import { toSolesString } from '../domain/money.ts';
@@ -130,6 +131,7 @@ const create = formAction({
     const code = await createLot(req.ctx.db, {
       ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
     }, actorOf(req));
+    flash(req, { key: 'flash.lot_created', params: { code } });
     return `/lots/${encodeURIComponent(code)}`;
   },
 });
