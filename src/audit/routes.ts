@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ADMIN, get, type RouteDef } from '../web/routing.ts';
 import { parseInput } from '../web/errors.ts';
 import { t } from '../web/i18n.ts';
-import { actionLabel, entityLabel, historyView } from './history-view.ts';
+import { actionLabel, entityLabel, historyView, userLabel } from './history-view.ts';
 import { firstOf, PAGE_SIZE, pageParam, pager } from '../web/paging.ts';
 import { countEntries, distinctValues, listEntries, type AuditFilters } from './queries.ts';
 
@@ -28,9 +28,16 @@ const auditLog: RequestHandler = async (req, res) => {
   ]);
   const p = pager({ total, requested: q.page, path: '/audit', params: { ...filters }, size: AUDIT_PAGE_SIZE });
   const rows = await listEntries(db, filters, p.size, p.offset);
-  const entries = historyView(rows, req.lang);
+  // Contracts are logged by id: show their number ("CV-2026-0007"), as every other page does.
+  const contractIds = [...new Set(rows.filter((r) => r.entity === 'contract' && r.entity_id).map((r) => Number(r.entity_id)))];
+  const numbers = contractIds.length
+    ? await db('contracts').whereIn('id', contractIds).select('id', 'number') : [];
+  const entries = historyView(rows, req.lang, {
+    contracts: new Map(numbers.map((c: { id: number; number: string }) => [String(c.id), c.number])),
+  });
   res.render('audit/index', {
-    title: t(req.lang, 'audit.title'), entries, total, filters, users, pager: p,
+    title: t(req.lang, 'audit.title'), entries, total, filters, pager: p,
+    users: users.map((u) => ({ value: u, label: userLabel(req.lang, u) })),
     actions: actions.map((v) => ({ value: v, label: actionLabel(req.lang, v) })),
     entities: entities.map((v) => ({ value: v, label: entityLabel(req.lang, v) })),
   });

@@ -66,6 +66,50 @@ describe('a message after saving, shown once', () => {
   });
 });
 
+describe('every value a person reads, in words', () => {
+  it('shows the audit log in Spanish: fields, methods, the parts a payment paid, contract numbers and the system user', async () => {
+    const admin = await login(t.app, 'admin');
+    await t.db('audit_log').insert({ at: new Date().toISOString(), user_id: null, username: 'system', action: 'firm.update', entity: 'firm', entity_id: '20512333797', details: JSON.stringify({ phone: ['1', '2'] }), ip: null });
+    const text = textOf((await admin.get('/audit?action=receipt.create')).text);
+    expect(text).toContain('Medio de pago: Efectivo');
+    expect(text).toMatch(/Monto: S\/ 15,000\.00/);
+    expect(text).toContain('Aplicación: Cuota inicial: capital S/ 15,000.00');
+    expect(text).not.toMatch(/cents|method:|"n":/);
+    const contracts = textOf((await admin.get('/audit?entity=contract')).text);
+    expect(contracts).toMatch(/Contrato CV-2026-\d{4}/);
+    expect(contracts).not.toMatch(/Contrato \d+ /);
+    expect(contracts).toContain('Condiciones: ');
+    expect(contracts).not.toMatch(/down payment ppm|\{"/);
+    const system = textOf((await admin.get('/audit?user=system')).text);
+    expect(system).toContain('Sistema (carga de datos)');
+  });
+
+  it('shows a firm history with its membership status and sector in words', async () => {
+    const text = textOf((await manager.get('/firms/20512333797')).text);
+    expect(text).toContain('Estado: Activa');
+    expect(text).toContain('Rubro: Metalmecánica');
+    expect(text).not.toMatch(/Estado: active|Rubro: metalmecanica/);
+  });
+});
+
+describe('words that agree', () => {
+  it('calls a contract paid in full "Pagado" everywhere, never "Cancelado" (which reads as cancelled next to "Resuelto")', async () => {
+    const { allKeys, t: tr } = await import('../../src/web/i18n.ts');
+    const cancelled = allKeys().filter((key) => /cancelad/i.test(tr('es', key)) && !/cancelar|^common\.cancel$/.test(key));
+    expect(cancelled).toEqual([]);
+    for (const key of ['status.paid_off', 'contract_status.paid_off', 'portal.contract_status.paid_off', 'payments.contract_status.paid_off']) {
+      expect(tr('es', key), key).toBe('Pagado');
+    }
+  });
+
+  it('says on the home page which figures include late fees and which lots are for sale', async () => {
+    const text = textOf((await manager.get('/')).text);
+    expect(text).toContain('Vencido (mora incluida)');
+    expect(text).toContain('Disponibles (municipales, en venta)');
+    expect(text).toContain('Del Ministerio de Vivienda (no se venden)');
+  });
+});
+
 describe('no dead ends', () => {
   it('offers "Vender este lote" on an available municipal lot to a manager, with the map and the simulator', async () => {
     const page = await manager.get('/lots/A-03');
