@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { HttpError, parseInput } from '../web/errors.ts';
+import { FormError, HttpError, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -40,7 +40,8 @@ const firmFields = {
   representative_name: requiredText(200),
   representative_dni: dni(),
   sector: choice(SECTORS),
-  phone: optionalText(32),
+  // Digits, spaces, +, - and parentheses: "053 481234", "+51 (53) 48-1234"; not "abc".
+  phone: optionalText(32).refine((v) => v === null || /^[\d\s+\-()]*\d[\d\s+\-()]*$/.test(v), 'firms.phone_invalid'),
   email: email(),
   address: optionalText(255),
   licence_number: optionalText(64),
@@ -64,6 +65,11 @@ const firmListQuery = z.object({
   page: pageParam(),
 });
 const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional().catch(undefined) });
+
+/** A licence cannot have been issued after today. */
+function licenceNotInFuture(req: Parameters<RequestHandler>[0], issued: string | null): void {
+  if (issued && issued > req.ctx.clock.today()) throw new FormError(400, { licence_issued_on: 'firms.licence_issued_future' });
+}
 
 const sectorOptions = () => ({ sectors: SECTORS, statuses: MEMBERSHIP_STATUSES });
 
@@ -90,6 +96,7 @@ const create = formAction({
   locals: (req) => ({ title: t(req.lang, 'firms.new'), ...sectorOptions(), isNew: true }),
   act: async (req) => {
     const input = parseInput(newFirmSchema, req.body);
+    licenceNotInFuture(req, input.licence_issued_on);
     const ruc = await createFirm(req.ctx.db, input, actorOf(req));
     flash(req, { key: 'flash.firm_created', params: { name: input.name } });
     return `/firms/${ruc}`;
@@ -134,6 +141,7 @@ const update = formAction({
   act: async (req) => {
     const firm = await firmOr404(req);
     const input = parseInput(editFirmSchema, req.body);
+    licenceNotInFuture(req, input.licence_issued_on);
     await updateFirm(req.ctx.db, firm.ruc, input, actorOf(req));
     flash(req, 'flash.saved');
     return `/firms/${firm.ruc}`;

@@ -110,6 +110,18 @@ describe('words that agree', () => {
   });
 });
 
+describe('implausible input, refused with a message', () => {
+  it('refuses a phone with letters and a licence issued after today, next to their fields', async () => {
+    const res = await submit(manager, '/firms/new', '/firms', { ...firm, ruc: '20100070970', phone: 'abc', licence_number: 'L-1', licence_issued_on: '2030-01-01' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="e-phone">Escriba solo dígitos/);
+    expect(await t.db('firms').where({ ruc: '20100070970' }).first()).toBeUndefined();
+    const res2 = await submit(manager, '/firms/new', '/firms', { ...firm, ruc: '20100070970', phone: '+51 (53) 48-1234', licence_number: 'L-1', licence_issued_on: '2030-01-01' });
+    expect(res2.status).toBe(400);
+    expect(res2.text).toMatch(/id="e-licence_issued_on">La licencia no puede haberse emitido después de hoy/);
+  });
+});
+
 describe('no dead ends', () => {
   it('offers "Vender este lote" on an available municipal lot to a manager, with the map and the simulator', async () => {
     const page = await manager.get('/lots/A-03');
