@@ -15,7 +15,8 @@ import { routes as account } from './account/routes.ts';
 import { routes as map } from './map/routes.ts';
 import { routes as users } from './users/routes.ts';
 import { routes as audit } from './audit/routes.ts';
+import { routes as site } from './site/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit,
+  ...auth, ...lots, ...firms, ...contracts, ...payments, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site,
 ];

@@ -122,21 +122,43 @@ export interface ContractFilters {
   firm_ruc?: string;
 }
 
-/** The contract list, newest first; a buyer sees only its firm's. */
-export async function listContracts(db: Db, f: ContractFilters, user: CurrentUser): Promise<ContractView[]> {
-  const q = viewQuery(db).orderBy([{ column: 'c.date', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+function filteredContracts(db: Db, f: ContractFilters, user: CurrentUser) {
+  const q = db('contracts as c')
+    .join('lots as l', 'l.id', 'c.lot_id')
+    .join('firms as f', 'f.ruc', 'c.firm_ruc');
   if (user.role === 'buyer') q.where('c.firm_ruc', user.firm_ruc ?? '');
   if (f.status) q.where('c.status', f.status);
   if (f.year) q.where('c.year', f.year);
   if (f.firm_ruc) q.where('c.firm_ruc', f.firm_ruc);
   const text = f.q;
   if (text) {
-    const like = `%${text.toLowerCase()}%`;
-    q.where((w) => w.whereRaw('lower(c.number) like ?', [like]).orWhereRaw('lower(f.name) like ?', [like])
-      .orWhere('c.firm_ruc', 'like', `${text}%`).orWhereRaw('lower(l.code) = ?', [text.toLowerCase()]));
+    const like = `%${text.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+    // A lot code however written ("a03", "A-3"): block and number.
+    const code = /^([A-Za-z]{1,3})[\s-]*0*(\d{1,4})$/.exec(text);
+    q.where((w) => {
+      w.whereRaw("lower(c.number) like ? escape '\\'", [like]).orWhereRaw("lower(f.name) like ? escape '\\'", [like])
+        .orWhere('c.firm_ruc', 'like', `${text.replace(/[%_\\]/g, '')}%`).orWhereRaw('lower(l.code) = ?', [text.toLowerCase()]);
+      if (code) w.orWhere((c) => c.where('l.block', code[1]!.toUpperCase()).where('l.number', Number(code[2])));
+    });
   }
+  return q;
+}
+
+/** The contract list, newest first; a buyer sees only its firm's. With `page`, only that slice. */
+export async function listContracts(db: Db, f: ContractFilters, user: CurrentUser,
+  page?: { limit: number; offset: number }): Promise<ContractView[]> {
+  const ids = filteredContracts(db, f, user).select('c.id');
+  const q = viewQuery(db).whereIn('c.id', ids)
+    .orderBy([{ column: 'c.date', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+  if (page) q.limit(page.limit).offset(page.offset);
   const rows = await q;
   return rows.map((r: Record<string, unknown>) => normalise(r) as unknown as ContractView);
+}
+
+/** How many contracts match, and their total price (the list's summary line, over every page). */
+export async function contractTotals(db: Db, f: ContractFilters, user: CurrentUser): Promise<{ n: number; price_cents: number }> {
+  const row = await filteredContracts(db, f, user).count({ n: '*' }).sum({ s: 'c.price_cents' }).first();
+  return { n: Number(row?.n ?? 0), price_cents: Number(row?.s ?? 0) };
 }
 
 /** Municipal lots that can be sold now, by code, for the sale form's select. */

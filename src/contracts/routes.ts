@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { FormError, parseInput } from '../web/errors.ts';
 import { isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { listPrice } from '../domain/schedule.ts';
 import { formatDni } from '../domain/ruc.ts';
@@ -12,10 +13,12 @@ import { amountInWords } from '../domain/amount-words.ts';
 import { t } from '../web/i18n.ts';
 import { checkSale, signContract, type SaleInput } from './service.ts';
 import {
-  availableMunicipalLots, CONTRACT_STATUSES, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
+  availableMunicipalLots, CONTRACT_STATUSES, contractTotals, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
 } from './queries.ts';
 import { scheduleCsv, scheduleTotals } from './csv.ts';
 import { contractPageSections } from './page-sections.ts';
+import { resolveLotCode } from '../lots/service.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -27,18 +30,19 @@ const saleSchema = z.object({
   joined_on: optionalIsoDate(),
 });
 
-function saleInput(body: unknown): SaleInput {
+async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
   const v = parseInput(saleSchema, body);
   return {
-    lot_code: v.lot_code, firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
+    lot_code: await resolveLotCode(req.ctx.db, v.lot_code), firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
     member_number: v.member_number, joined_on: v.joined_on,
   };
 }
 
 const listQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: z.preprocess(firstOf, z.string().trim().max(100).optional()).catch(undefined).transform((v) => v || undefined),
   status: z.enum(CONTRACT_STATUSES).optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
+  page: pageParam(),
 });
 
 async function formLocals(req: Request) {
@@ -50,11 +54,13 @@ async function formLocals(req: Request) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = listQuery.parse(req.query);
-  const contracts = await listContracts(req.ctx.db, filters, req.user!);
-  const total = contracts.reduce((s, c) => s + c.price_cents, 0);
+  const { page, ...filters } = parseInput(listQuery, req.query);
+  const totals = await contractTotals(req.ctx.db, filters, req.user!);
+  const p = pager({ total: totals.n, requested: page, path: '/contracts', params: filters });
+  const contracts = await listContracts(req.ctx.db, filters, req.user!, { limit: p.size, offset: p.offset });
   res.render('contracts/list', {
-    title: t(req.lang, 'contracts.title'), contracts, filters, statuses: CONTRACT_STATUSES, total_cents: total,
+    title: t(req.lang, 'contracts.title'), contracts, filters, statuses: CONTRACT_STATUSES, total_cents: totals.price_cents,
+    count: totals.n, pager: p,
   });
 };
 
@@ -62,10 +68,12 @@ const listPage: RequestHandler = async (req, res) => {
 const newPage: RequestHandler = async (req, res) => {
   const locals = await formLocals(req);
   const q = req.query as Record<string, string>;
-  const values = { date: locals.today, ...q };
+  // /contracts/new?lot=A-03 (from a lot's page) comes with that lot chosen.
+  const lot = typeof q.lot === 'string' && !q.lot_code ? await resolveLotCode(req.ctx.db, q.lot) : undefined;
+  const values = { date: locals.today, ...q, ...(lot ? { lot_code: lot } : {}) };
   if (!q.preview) return res.render('contracts/new', { ...locals, values });
   try {
-    const p = await checkSale(req.ctx.db, saleInput(q), locals.today);
+    const p = await checkSale(req.ctx.db, await saleInput(req, q), locals.today);
     res.render('contracts/new', {
       ...locals, values, preview: {
         ...p, rows: p.schedule.rows, totals: scheduleTotals(p.schedule.rows),
@@ -82,7 +90,8 @@ const create = formAction({
   view: 'contracts/new',
   locals: formLocals,
   act: async (req) => {
-    const id = await signContract(req.ctx.db, saleInput(req.body), actorOf(req), req.ctx.clock.today());
+    const id = await signContract(req.ctx.db, await saleInput(req, req.body), actorOf(req), req.ctx.clock.today());
+    flash(req, 'flash.sale_signed');
     return `/contracts/${id}`;
   },
 });

@@ -16,6 +16,7 @@ import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
 import { loadContract } from '../contracts/queries.ts';
 import { delinquencyCsv, delinquencyReport } from './report.ts';
 import { accelerateContract, rescindContract, rescissionCheck } from './service.ts';
+import { firstOf } from '../web/paging.ts';
 
 const reportSchema = z.object({
   as_of: optionalIsoDate(),
@@ -32,9 +33,29 @@ async function report(req: Request) {
   return delinquencyReport(req.ctx.db, q.as_of ?? req.ctx.clock.today(), q.bucket);
 }
 
+/**
+ * The page shows the late contracts by default (every bucket but "current"); ?bucket=all shows every
+ * live contract, ?bucket=<bucket> one bucket. The CSV keeps its contract: every live contract unless
+ * ?bucket= names one.
+ */
+const pageSchema = z.object({
+  as_of: optionalIsoDate(),
+  bucket: z.preprocess(firstOf, z.string().optional()).catch(undefined)
+    .transform((v) => (v === 'all' || (v && (BUCKETS as readonly string[]).includes(v)) ? v : 'late') as Bucket | 'all' | 'late'),
+});
+
 const showReport: RequestHandler = async (req, res) => {
-  const r = await report(req);
-  res.render('delinquency/index', { title: t(req.lang, 'delinquency.title'), ...r, buckets: BUCKETS });
+  const q = parseInput(pageSchema, req.query);
+  const show = q.bucket;
+  const r = await delinquencyReport(req.ctx.db, q.as_of ?? req.ctx.clock.today(), show === 'all' || show === 'late' ? null : show);
+  const lines = show === 'late' ? r.lines.filter((l) => l.bucket !== 'current') : r.lines;
+  const sum = (f: (l: (typeof lines)[number]) => number) => lines.reduce((s, l) => s + f(l), 0);
+  const total = { count: lines.length, overdue_cents: sum((l) => l.overdue_cents), late_fee_cents: sum((l) => l.late_fee_cents), outstanding_cents: sum((l) => l.outstanding_cents) };
+  res.render('delinquency/index', {
+    title: t(req.lang, 'delinquency.title'), ...r, lines, total, show, bucket: BUCKETS.includes(show as Bucket) ? show : null,
+    buckets: BUCKETS, csvBucket: BUCKETS.includes(show as Bucket) ? show : null,
+    mayPay: req.user!.role === 'admin' || req.user!.role === 'manager',
+  });
 };
 
 const reportCsv: RequestHandler = async (req, res) => {

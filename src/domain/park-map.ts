@@ -69,7 +69,7 @@ export function parkMapSvg(lots: MapLot[], areas: MapArea[], opts: { title: stri
   }
   for (const l of lots) {
     const cls = `lot status-${escapeXml(l.status)} owner-${escapeXml(l.owner)}`;
-    parts.push(`<a href="/lots/${encodeURIComponent(l.code)}" class="${cls}"><polygon class="${cls}" points="${pointsAttr(l.outline)}"><title>${escapeXml(l.title)}</title></polygon>`);
+    parts.push(`<a href="/lots/${encodeURIComponent(l.code)}" class="${cls}" id="lot-${escapeXml(l.code)}"><polygon class="${cls}" points="${pointsAttr(l.outline)}"><title>${escapeXml(l.title)}</title></polygon>`);
     // A label only where it fits (about 3.6 m a character at the map's label size); the title still
     // names every lot on hover.
     if (opts.labels && widthOf(l.outline) >= l.code.length * 3.6) {

@@ -43,18 +43,27 @@ export interface FirmFilters {
   membership?: string;
 }
 
-/** Firms with their membership, filtered by RUC/name and membership status, by name. */
-export function listFirms(db: Db, f: FirmFilters = {}) {
-  const q = db('firms as f').leftJoin('memberships as m', 'm.firm_ruc', 'f.ruc')
-    .select('f.*', 'm.member_number', 'm.joined_on', 'm.status as membership_status')
-    .orderBy('f.name');
+function filteredFirms(db: Db, f: FirmFilters) {
+  const q = db('firms as f').leftJoin('memberships as m', 'm.firm_ruc', 'f.ruc');
   if (f.q) {
     const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    q.where((w) => w.where('f.ruc', 'like', `${f.q}%`).orWhereRaw("lower(f.name) like lower(?) escape '\\'", [like]));
+    q.where((w) => w.where('f.ruc', 'like', `${f.q!.replace(/[%_\\]/g, '')}%`).orWhereRaw("lower(f.name) like lower(?) escape '\\'", [like]));
   }
   if (f.membership === 'none') q.whereNull('m.firm_ruc');
   else if (f.membership) q.where('m.status', f.membership);
   return q;
+}
+
+/** Firms with their membership, filtered by RUC/name and membership status, by name. */
+export function listFirms(db: Db, f: FirmFilters = {}) {
+  return filteredFirms(db, f)
+    .select('f.*', 'm.member_number', 'm.joined_on', 'm.status as membership_status')
+    .orderBy([{ column: 'f.name' }, { column: 'f.ruc' }]);
+}
+
+export async function countFirms(db: Db, f: FirmFilters = {}): Promise<number> {
+  const row = await filteredFirms(db, f).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
 }
 
 /** The ACIPIAS register: members with their firm's name, by member number. */

@@ -4,8 +4,9 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { HttpError, parseInput } from '../web/errors.ts';
+import { FormError, HttpError, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { addDays, daysBetween } from '../domain/dates.ts';
 import { dniProblem, formatDni, rucProblem } from '../domain/ruc.ts';
@@ -13,10 +14,11 @@ import { history } from '../audit/audit.ts';
 import { t } from '../web/i18n.ts';
 import { historyView } from '../audit/history-view.ts';
 import {
-  contractsOfFirm, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
+  contractsOfFirm, countFirms, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
   MEMBERSHIP_STATUSES,
 } from './queries.ts';
 import { createFirm, saveMembership, SECTORS, updateFirm } from './service.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 /** Days ahead that the licence list looks for expiries. */
 const LICENCE_WINDOW_DAYS = 30;
@@ -38,7 +40,8 @@ const firmFields = {
   representative_name: requiredText(200),
   representative_dni: dni(),
   sector: choice(SECTORS),
-  phone: optionalText(32),
+  // Digits, spaces, +, - and parentheses: "053 481234", "+51 (53) 48-1234"; not "abc".
+  phone: optionalText(32).refine((v) => v === null || /^[\d\s+\-()]*\d[\d\s+\-()]*$/.test(v), 'firms.phone_invalid'),
   email: email(),
   address: optionalText(255),
   licence_number: optionalText(64),
@@ -57,10 +60,16 @@ const membershipSchema = z.object({
 });
 
 const firmListQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: z.preprocess(firstOf, z.string().trim().max(200).optional()).catch(undefined).transform((v) => v || undefined),
   membership: z.enum([...MEMBERSHIP_STATUSES, 'none']).optional().catch(undefined),
+  page: pageParam(),
 });
 const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional().catch(undefined) });
+
+/** A licence cannot have been issued after today. */
+function licenceNotInFuture(req: Parameters<RequestHandler>[0], issued: string | null): void {
+  if (issued && issued > req.ctx.clock.today()) throw new FormError(400, { licence_issued_on: 'firms.licence_issued_future' });
+}
 
 const sectorOptions = () => ({ sectors: SECTORS, statuses: MEMBERSHIP_STATUSES });
 
@@ -71,9 +80,11 @@ async function firmOr404(req: Parameters<RequestHandler>[0]) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = firmListQuery.parse(req.query);
-  const firms = await listFirms(req.ctx.db, filters);
-  res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES });
+  const { page, ...filters } = parseInput(firmListQuery, req.query);
+  const count = await countFirms(req.ctx.db, filters);
+  const p = pager({ total: count, requested: page, path: '/firms', params: filters });
+  const firms = await listFirms(req.ctx.db, filters).limit(p.size).offset(p.offset);
+  res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES, count, pager: p });
 };
 
 const newPage: RequestHandler = (_req, res) => {
@@ -85,7 +96,9 @@ const create = formAction({
   locals: (req) => ({ title: t(req.lang, 'firms.new'), ...sectorOptions(), isNew: true }),
   act: async (req) => {
     const input = parseInput(newFirmSchema, req.body);
+    licenceNotInFuture(req, input.licence_issued_on);
     const ruc = await createFirm(req.ctx.db, input, actorOf(req));
+    flash(req, { key: 'flash.firm_created', params: { name: input.name } });
     return `/firms/${ruc}`;
   },
 });
@@ -128,7 +141,9 @@ const update = formAction({
   act: async (req) => {
     const firm = await firmOr404(req);
     const input = parseInput(editFirmSchema, req.body);
+    licenceNotInFuture(req, input.licence_issued_on);
     await updateFirm(req.ctx.db, firm.ruc, input, actorOf(req));
+    flash(req, 'flash.saved');
     return `/firms/${firm.ruc}`;
   },
 });

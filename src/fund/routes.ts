@@ -3,9 +3,11 @@
 // .csv twin with the same query. Fixed paths come before the `:id` routes they share a prefix with.
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { get, post, formAction, sendCsv, FINANCE, type RouteDef } from '../web/routing.ts';
+import { get, post, formAction, sendCsv, translateErrors, FINANCE, type RouteDef } from '../web/routing.ts';
+import { pageParam, pager, slicePage } from '../web/paging.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { toSolesString } from '../domain/money.ts';
@@ -37,6 +39,28 @@ function periodOf(req: Request): { from: IsoDate; to: IsoDate; query: string } {
   const from = q.from ?? `${to.slice(0, 4)}-01-01`;
   if (from > to) throw new FormError(400, { from: 'fund.errors.period' });
   return { from, to, query: `?from=${from}&to=${to}` };
+}
+
+/**
+ * A report page whose filter is refused (a reversed period, a date that is not one) answers 400 with
+ * the filter and the message next to its field, under the report's own title and menu: not an error page.
+ */
+function onBadFilter(titleKey: string, nav: string, handler: RequestHandler): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await handler(req, res, next);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      const q = req.query as Record<string, unknown>;
+      const str = (v: unknown) => (typeof v === 'string' ? v : '');
+      const asOf = 'as_of' in err.fields ? { as_of: str(q.as_of) } : undefined;
+      res.status(err.status).render('fund/filter-refused', {
+        title: t(req.lang, titleKey), nav, action: req.path, asOf,
+        period: { from: str(q.from), to: str(q.to) },
+        errors: translateErrors(req.lang, err.fields), hasErrors: true,
+      });
+    }
+  };
 }
 
 function asOfOf(req: Request): { as_of: IsoDate; query: string } {
@@ -98,7 +122,13 @@ const accountsCsvRoute: RequestHandler = async (req, res) => {
 
 const showJournal: RequestHandler = async (req, res) => {
   const p = periodOf(req);
-  res.render('fund/journal', { title: t(req.lang, 'fund.journal.title'), nav: 'journal', period: p, report: await journalReport(req.ctx.db, p.from, p.to) });
+  const report = await journalReport(req.ctx.db, p.from, p.to);
+  // A page at a time, in date order; the hledger export stays whole.
+  const entries = report.entries;
+  const pg = pager({ total: entries.length, requested: pageParam().parse(req.query.page), path: '/finance/journal',
+    params: { from: p.from, to: p.to } });
+  res.render('fund/journal', { title: t(req.lang, 'fund.journal.title'), nav: 'journal', period: p,
+    report: { ...report, entries: slicePage(entries, pg) }, pager: pg });
 };
 
 /** The hledger journal: the whole ledger, or the entries of ?from=&to= opened by the balances before. */
@@ -258,6 +288,7 @@ const doRecordSpending = formAction({
       document_number: input.document_number, description: input.description, amount_cents: input.amount,
       confirm_over: input.confirm_over,
     });
+    flash(req, 'flash.saved');
     return `/finance/spending/${spendingId}`;
   },
 });
@@ -288,22 +319,22 @@ const doReverseSpending = formAction({
 });
 
 export const routes: RouteDef[] = [
-  get('/finance', FINANCE, showDashboard),
-  get('/finance/accounts', FINANCE, showAccounts),
+  get('/finance', FINANCE, onBadFilter('fund.title', 'dashboard', showDashboard)),
+  get('/finance/accounts', FINANCE, onBadFilter('fund.accounts.title', 'accounts', showAccounts)),
   get('/finance/accounts.csv', FINANCE, accountsCsvRoute),
-  get('/finance/journal', FINANCE, showJournal),
+  get('/finance/journal', FINANCE, onBadFilter('fund.journal.title', 'journal', showJournal)),
   get('/finance/ledger.journal', FINANCE, exportJournal),
-  get('/finance/collections', FINANCE, showCollections),
+  get('/finance/collections', FINANCE, onBadFilter('fund.collections.title', 'collections', showCollections)),
   get('/finance/collections.csv', FINANCE, collectionsCsvRoute),
-  get('/finance/fund-statement', FINANCE, showFundStatement),
+  get('/finance/fund-statement', FINANCE, onBadFilter('fund.statement.title', 'fund-statement', showFundStatement)),
   get('/finance/fund-statement.csv', FINANCE, fundStatementCsvRoute),
-  get('/finance/budget', FINANCE, showBudget),
+  get('/finance/budget', FINANCE, onBadFilter('fund.budget.title', 'budget', showBudget)),
   get('/finance/budget.csv', FINANCE, budgetCsvRoute),
-  get('/finance/receivables', FINANCE, showReceivables),
+  get('/finance/receivables', FINANCE, onBadFilter('fund.receivables.title', 'receivables', showReceivables)),
   get('/finance/receivables.csv', FINANCE, receivablesCsvRoute),
-  get('/finance/expected-inflows', FINANCE, showInflows),
+  get('/finance/expected-inflows', FINANCE, onBadFilter('fund.inflows.title', 'inflows', showInflows)),
   get('/finance/expected-inflows.csv', FINANCE, inflowsCsvRoute),
-  get('/finance/reconciliation', FINANCE, showReconciliation),
+  get('/finance/reconciliation', FINANCE, onBadFilter('fund.recon.title', 'reconciliation', showReconciliation)),
   get('/finance/reconciliation.csv', FINANCE, reconciliationCsvRoute),
   get('/finance/projects', FINANCE, showProjects),
   get('/finance/projects/new', FINANCE, newProject),

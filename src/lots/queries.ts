@@ -23,6 +23,8 @@ export interface LotFilters {
   status?: LotStatus;
   block?: string;
   land_use?: LandUse;
+  /** part of the code, however written: "a03", "A-03", "a-3" all find A-03 */
+  q?: string;
 }
 
 export const LOT_SORTS = ['code', 'block', 'area', 'price_m2', 'price', 'status'] as const;
@@ -39,16 +41,41 @@ const ORDER: Record<LotSort, string[]> = {
   status: ['status', 'block', 'number'],
 };
 
-export function listLots(db: Db, filters: LotFilters, sort: LotSort = 'code', dir: SortDir = 'asc') {
-  const q = db<LotRow>('lots').select('*');
+function filtered(db: Db, filters: LotFilters) {
+  const q = db<LotRow>('lots');
   if (filters.owner) q.where('owner', filters.owner);
   if (filters.status) q.where('status', filters.status);
   if (filters.block) q.where('block', filters.block);
   if (filters.land_use) q.where('land_use', filters.land_use);
+  if (filters.q) {
+    // "A03", "a-3", "a 03": letters, then an optional number; matched on block and number so zeros do not matter.
+    const m = /^([A-Za-z]{1,3})[\s-]*0*(\d{1,4})?$/.exec(filters.q.trim());
+    if (m) {
+      q.where('block', m[1]!.toUpperCase());
+      if (m[2] !== undefined) q.where('number', Number(m[2]));
+    } else {
+      const like = `%${filters.q.trim().toUpperCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      q.whereRaw("upper(code) like ? escape '\\'", [like]);
+    }
+  }
+  return q;
+}
+
+/** The lots that match, in the chosen order; with `page`, only that slice (LIMIT/OFFSET). */
+export function listLots(db: Db, filters: LotFilters, sort: LotSort = 'code', dir: SortDir = 'asc',
+  page?: { limit: number; offset: number }) {
+  const q = filtered(db, filters).select('*');
   const [first, ...rest] = ORDER[sort];
   q.orderByRaw(`${first} ${dir}`);
   for (const col of rest) q.orderBy(col, 'asc');
+  if (page) q.limit(page.limit).offset(page.offset);
   return q;
+}
+
+/** How many lots match, by status, with their area: the catalogue's count line, without loading them. */
+export async function lotCountsByStatus(db: Db, filters: LotFilters): Promise<{ status: LotStatus; n: number; area_dm2: number }[]> {
+  const rows = await filtered(db, filters).select('status').count({ n: '*' }).sum({ area_dm2: 'area_dm2' }).groupBy('status');
+  return rows.map((r: Record<string, unknown>) => ({ status: r.status as LotStatus, n: Number(r.n), area_dm2: Number(r.area_dm2 ?? 0) }));
 }
 
 export const findLotByCode = (db: Db, code: string) => db<LotRow>('lots').where({ code }).first();

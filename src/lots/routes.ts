@@ -8,6 +8,7 @@ import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '
 import { parseInput } from '../web/errors.ts';
 import { areaM2, choice, isoDate, positiveSoles, requiredText } from '../web/fields.ts';
 import { translate, t } from '../web/i18n.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { toM2String, formatM2 } from '../domain/area.ts';
 import { toSolesString } from '../domain/money.ts';
@@ -18,6 +19,7 @@ import { historyView } from '../audit/history-view.ts';
 import { LOT_SORTS, type LotFilters, type LotSort, type SortDir } from './queries.ts';
 import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotsCsvExport, transferLot, updateLot } from './service.ts';
 import { CSV_COLUMNS } from './csv.ts';
+import { firstOf, pageParam, pager } from '../web/paging.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -28,6 +30,8 @@ const catalogueQuery = z.object({
   land_use: z.enum(LAND_USES).optional().catch(undefined),
   sort: z.enum(LOT_SORTS).catch('code'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
+  q: z.preprocess(firstOf, z.string().trim().max(20).optional()).catch(undefined).transform((v) => v || undefined),
+  page: pageParam(),
 });
 
 const lotCode = () => z.string().trim().min(1, 'errors.required')
@@ -81,8 +85,8 @@ const formChoices = { landUses: options(LAND_USES, 'land_use.'), owners: options
 
 const list: RequestHandler = async (req, res) => {
   const q = parseInput(catalogueQuery, req.query);
-  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
-  const data = await catalogue(req.ctx.db, filters, q.sort, q.dir);
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use, q: q.q };
+  const data = await catalogue(req.ctx.db, filters, q.sort, q.dir, q.page);
   const b = data.balance;
   const share = (dm2: number) => formatPercent(Math.round(shareOfParkPpm(dm2) / 100) * 100);
   const imported = typeof req.query.imported === 'string' && /^\d+$/.test(req.query.imported) ? req.query.imported : null;
@@ -103,13 +107,15 @@ const list: RequestHandler = async (req, res) => {
       road: shareOfParkPpm(b.road_dm2) / 10_000, green: shareOfParkPpm(b.green_dm2 + b.other_common_dm2) / 10_000,
     },
     shownArea: formatM2(data.shown_area_dm2),
+    pager: pager({ total: data.matching, requested: data.page, path: '/lots',
+      params: { ...filters, sort: q.sort === 'code' ? undefined : q.sort, dir: q.dir === 'asc' ? undefined : q.dir } }),
     imported,
   });
 };
 
 const exportCsv: RequestHandler = async (req, res) => {
   const q = parseInput(catalogueQuery, req.query);
-  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use };
+  const filters: LotFilters = { owner: q.owner, status: q.status, block: q.block, land_use: q.land_use, q: q.q };
   sendCsv(res, 'lotes.csv', await lotsCsvExport(req.ctx.db, filters, q.sort, q.dir));
 };
 
@@ -125,6 +131,7 @@ const create = formAction({
     const code = await createLot(req.ctx.db, {
       ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
     }, actorOf(req));
+    flash(req, { key: 'flash.lot_created', params: { code } });
     return `/lots/${encodeURIComponent(code)}`;
   },
 });

@@ -10,9 +10,10 @@ import { areaBalance, parkExcessDm2 } from '../domain/area-balance.ts';
 import { lotKey, type LandUse, type Owner } from '../domain/lot-code.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import {
-  blocks, commonAreas, contractsOf, findLotByCode, findLotByBlockNumber, listLots, lotAreas, lotKeys,
+  blocks, commonAreas, contractsOf, findLotByCode, findLotByBlockNumber, listLots, lotAreas, lotCountsByStatus, lotKeys,
   totalCommonDm2, totalLotsDm2, transfersOf, type LotFilters, type LotRow, type LotSort, type SortDir,
 } from './queries.ts';
+import { PAGE_SIZE } from '../web/paging.ts';
 import { lotsCsv, parseLotsCsv, type LineError } from './csv.ts';
 
 export interface LotInput {
@@ -41,18 +42,23 @@ const newLotFields = (l: NewLotInput) => ({
 
 const withPrice = (lot: LotRow) => ({ ...lot, list_price_cents: listPrice(lot.area_dm2, lot.price_per_m2_cents) });
 
-export async function catalogue(db: Db, filters: LotFilters, sort: LotSort, dir: SortDir) {
-  const [rows, areas, common, blockList] = await Promise.all([
-    listLots(db, filters, sort, dir), lotAreas(db), commonAreas(db), blocks(db),
+/** One page of the catalogue (`page` from 1), with the counts of every lot that matches and the area balance. */
+export async function catalogue(db: Db, filters: LotFilters, sort: LotSort, dir: SortDir, page = 1, size = PAGE_SIZE) {
+  const [counts, areas, common, blockList] = await Promise.all([
+    lotCountsByStatus(db, filters), lotAreas(db), commonAreas(db), blocks(db),
   ]);
-  const lots = rows.map(withPrice);
   const by_status: Record<string, number> = {};
   let shown_area_dm2 = 0;
-  for (const l of lots) {
-    by_status[l.status] = (by_status[l.status] ?? 0) + 1;
-    shown_area_dm2 += l.area_dm2;
+  let matching = 0;
+  for (const c of counts) {
+    by_status[c.status] = c.n;
+    shown_area_dm2 += c.area_dm2;
+    matching += c.n;
   }
-  return { lots, by_status, shown_area_dm2, balance: areaBalance(areas, common), blocks: blockList };
+  const pages = Math.max(1, Math.ceil(matching / size));
+  const current = Math.min(Math.max(1, page), pages);
+  const rows = await listLots(db, filters, sort, dir, { limit: size, offset: (current - 1) * size });
+  return { lots: rows.map(withPrice), matching, page: current, by_status, shown_area_dm2, balance: areaBalance(areas, common), blocks: blockList };
 }
 
 /** The catalogue as CSV, with the same filters and order as the page. */
@@ -175,4 +181,16 @@ export async function importLots(db: Db, text: string, actor: Actor): Promise<nu
     for (const f of fields) await audit(trx, actor, 'lot.import', 'lot', f.code, diff({}, f));
     return fields.length;
   });
+}
+
+/**
+ * The code of the lot a person meant, however it was typed ("a03", "A-3", " a 03 " → "A-03"): the
+ * block letters and the number identify it. Text that names no lot comes back trimmed and in capitals.
+ */
+export async function resolveLotCode(db: Db, text: string): Promise<string> {
+  const typed = text.trim().toUpperCase();
+  const m = /^([A-Z]{1,3})[\s-]*(\d{1,3})$/.exec(typed);
+  if (!m) return typed;
+  const lot = await findLotByBlockNumber(db, m[1]!, Number(m[2]));
+  return lot ? lot.code : typed;
 }

@@ -23,12 +23,16 @@ const showMap: RequestHandler = async (req, res) => {
     .orderBy('l.code');
   const lang = req.lang;
   const lots: MapLot[] = [];
+  // The legend counts what the filter shows (with or without an outline), and the list below the plan
+  // names the same lots: the alternative to the plan on a phone, and for the lots without an outline.
+  const matching = rows.filter((r: { owner: string; status: string }) =>
+    (!filter.owner || r.owner === filter.owner) && (!filter.status || r.status === filter.status));
+  const list: { code: string; area_dm2: number; owner: string; status: string; buyer: string | null; on_map: boolean }[] = [];
   let missing = 0;
-  for (const r of rows) {
+  for (const r of matching) {
     const outline = parseOutline(r.outline);
+    list.push({ code: r.code, area_dm2: Number(r.area_dm2), owner: r.owner, status: r.status, buyer: r.buyer ?? null, on_map: outline !== null });
     if (!outline) { missing++; continue; }
-    if (filter.owner && r.owner !== filter.owner) continue;
-    if (filter.status && r.status !== filter.status) continue;
     const title = [r.code, formatM2(Number(r.area_dm2)), t(lang, `owner.${r.owner}`), t(lang, `status.${r.status}`), r.buyer]
       .filter(Boolean).join(' · ');
     lots.push({ code: r.code, outline, status: r.status, owner: r.owner, title });
@@ -38,11 +42,16 @@ const showMap: RequestHandler = async (req, res) => {
     const outline = parseOutline(a.outline);
     if (outline) areas.push({ name: a.name, kind: a.kind, outline });
   }
-  const counts = rows.reduce<Record<string, number>>((acc, r) => { acc[r.status] = (acc[r.status] ?? 0) + 1; return acc; }, {});
+  const counts = matching.reduce<Record<string, number>>((acc, r: { status: string }) => { acc[r.status] = (acc[r.status] ?? 0) + 1; return acc; }, {});
+  const ministry = matching.filter((r: { owner: string }) => r.owner === 'ministry').length;
+  const legend = ['available', 'awaiting_down_payment', 'under_contract', 'paid_off'].map((status) => ({
+    status, n: counts[status] ?? 0,
+    municipal: matching.filter((r: { owner: string; status: string }) => r.status === status && r.owner === 'municipal').length,
+  }));
   res.render('map/show', {
     title: t(lang, 'map.title'),
     svg: parkMapSvg(lots, areas, { title: t(lang, 'map.title'), labels: true }),
-    shown: lots.length, missing, counts, filter,
+    shown: lots.length, missing, counts, filter, list, ministry, legend, matching: matching.length,
   });
 };
 

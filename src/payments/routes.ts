@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { loadContract } from '../contracts/queries.ts';
@@ -17,7 +18,7 @@ import { addContractPageSection } from '../contracts/page-sections.ts';
 import { accountOf } from './account.ts';
 import { newFormToken, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
 import { contractPaymentsPanel, dueDatesOf, partsView, receiptPage, statementCsv, statementPage, summaryOf } from './views.ts';
-import { RECEIPT_NUMBER_RE } from './queries.ts';
+import { findReceiptByToken, RECEIPT_NUMBER_RE } from './queries.ts';
 
 const METHODS = ['cash', 'deposit', 'transfer'] as const;
 const TOKEN_RE = /^[0-9a-f]{32}$/;
@@ -78,10 +79,13 @@ const createPayment = formAction({
   act: async (req) => {
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
     const input = parseInput(paymentSchema, req.body);
+    // The same form sent again records nothing: say so rather than "recorded".
+    const again = input.form_token ? await findReceiptByToken(req.ctx.db, input.form_token) : undefined;
     const number = await recordPayment(req.ctx.db, contract.id, {
       date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference,
       form_token: input.form_token,
     }, req.ctx.clock.today(), actorOf(req));
+    flash(req, again ? { key: 'flash.payment_again', params: { number } } : { key: 'flash.payment_recorded', params: { number } });
     return `/receipts/${number}`;
   },
 });
@@ -107,6 +111,7 @@ const reverse = formAction({
     const number = receiptNumberParam(req);
     const input = parseInput(reverseSchema, req.body);
     await reverseReceipt(req.ctx.db, number, input.reason, req.ctx.clock.today(), actorOf(req));
+    flash(req, { key: 'flash.receipt_voided', params: { number } });
     return `/receipts/${number}`;
   },
 });

@@ -12,6 +12,7 @@ import { buildSchedule, listPrice, type Schedule } from '../domain/schedule.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { getSettings, type ParkSettings } from '../settings/service.ts';
 import { scheduleCsv, scheduleTotals } from '../contracts/csv.ts';
+import { resolveLotCode } from '../lots/service.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -39,9 +40,13 @@ async function quoteFor(req: Request): Promise<Quote> {
   let lot: Quote['lot'] = null;
   let price = q.price;
   if (q.lot) {
-    const row = await req.ctx.db('lots').where({ code: q.lot.toUpperCase() }).first();
+    // Codes as people type them: "a03", "A-3", "a-03" are A-03.
+    const row = await req.ctx.db('lots').where({ code: await resolveLotCode(req.ctx.db, q.lot) }).first();
     if (!row) errors.lot = 'quote.lot_unknown';
-    else {
+    else if (row.status !== 'available') {
+      // A lot already sold (or awaiting its down payment, or paid off) is not for sale: no plan for it.
+      errors.lot = { key: 'quote.lot_not_for_sale', params: { code: row.code, status: t(req.lang, `status.${row.status}`) } };
+    } else {
       lot = { code: row.code, area_dm2: Number(row.area_dm2), price_per_m2_cents: Number(row.price_per_m2_cents), owner: row.owner, status: row.status };
       price = price ?? listPrice(lot.area_dm2, lot.price_per_m2_cents);
     }

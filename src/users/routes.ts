@@ -56,9 +56,12 @@ const reset = formAction({
 
 const toggle = formAction({
   view: 'users/index',
-  locals: listLocals,
+  // The row whose deactivation was not confirmed, so its message shows next to that row's box.
+  locals: async (req) => ({ ...(await listLocals(req)), values: { toggle_id: String(req.params.id) } }),
   async act(req) {
-    const { active } = parseInput(z.object({ active: z.enum(['0', '1']) }), req.body);
+    const { active, confirm } = parseInput(z.object({ active: z.enum(['0', '1']), confirm: z.string().optional() }), req.body);
+    // Deactivating ends that person's sessions at once: it takes a ticked "I confirm", checked here.
+    if (active === '0' && confirm !== '1') throw new FormError(400, { confirm: 'users.confirm_required' });
     await setActive(req.ctx.db, Number(req.params.id), active === '1', actorOf(req));
     return `/users?done=${active === '1' ? 'activated' : 'deactivated'}`;
   },

@@ -62,6 +62,12 @@ export const helpers = {
   /** {{concat "a" b "c"}} for building keys: {{t (concat "status." lot.status)}} */
   concat: (...list: unknown[]) => args(list).values.map(String).join(''),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
+  /** {{who recorded_by_name}}: a user's name, or "Sistema (carga de datos)" for the seed/import/CLI user. */
+  who(...list: unknown[]) {
+    const { values, options } = args(list);
+    const name = values[0];
+    return typeof name === 'string' && name && name !== 'system' ? name : t(langOf(options), 'audit.system_user');
+  },
   /** {{#each (array "a" "b")}} for fixed lists in views. */
   array: (...list: unknown[]) => args(list).values,
 };

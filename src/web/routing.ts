@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { FormError, HttpError, type FieldErrors } from './errors.ts';
 import { translate, type Lang } from './i18n.ts';
+import { takeFlash } from './flash.ts';
 
 export type Role = 'admin' | 'manager' | 'finance' | 'buyer';
 export const ROLES: Role[] = ['admin', 'manager', 'finance', 'buyer'];
@@ -81,6 +82,7 @@ export function buildRouter(routes: RouteDef[], csrfProtection: RequestHandler):
   for (const r of routes) {
     const chain = [guard(r.access), ...(r.before ?? [])];
     if (r.method === 'post') chain.push(csrfProtection);
+    else chain.push(takeFlash);
     router[r.method](r.path, ...chain, ...r.handlers);
   }
   return router;

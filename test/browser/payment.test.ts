@@ -62,8 +62,12 @@ describe('recording a payment in a browser', () => {
   });
 
   it('reverses it with a reason: the receipt is marked void and the statement shows it', async () => {
+    // The void form is folded away under the receipt, and takes a ticked confirmation.
+    expect(await page.isVisible('#f-reason')).toBe(false);
+    await page.click('details.reverse-form summary');
     await page.fill('#f-reason', 'El banco rechazó el depósito');
-    await Promise.all([page.waitForLoadState('load'), page.click('text=Anular recibo')]);
+    await page.check('details.reverse-form input[name=confirm]');
+    await Promise.all([page.waitForLoadState('load'), page.click('details.reverse-form button.danger')]);
     expect(page.url()).toBe(`${h.baseUrl}/receipts/R001-00000003`);
     expect(await text('.receipt-void-note')).toContain('Motivo: El banco rechazó el depósito');
     expect(await page.getAttribute('article.receipt', 'class')).toContain('is-void');

@@ -64,10 +64,16 @@ describe('selling a lot in a browser', () => {
     await Promise.all([page.waitForURL(/\/contracts\/new\?firm_ruc=20512333797$/), page.click('main >> text=Nueva venta de lote')]);
     expect(await page.inputValue('#f-firm_ruc')).toBe('20512333797');
     // the ministry lot is not offered
-    expect(await page.locator('#f-lot_code option[value="M-01"]').count()).toBe(0);
-    await page.selectOption('#f-lot_code', 'C-07');
+    expect(await page.locator('#lots-available option[value="M-01"]').count()).toBe(0);
+    expect(await page.locator('#lots-available option[value="C-07"]').count()).toBe(1);
+    // The code is typed as a person would: any case, without its zero.
+    await page.fill('#f-lot_code', 'c-7');
     await page.fill('#f-date', '2026-01-31');
     await submitAndWait('main button[name=preview]');
+    // The preview is where the page lands, focused (on a phone it is far below the form).
+    expect(new URL(page.url()).hash).toBe('#preview');
+    expect(new URL(page.url()).searchParams.get('lot_code')).toBe('c-7');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('preview');
     const preview = norm(await page.textContent('section.preview'));
     expect(preview).toContain('S/ 100,000.00');
     expect(preview).toContain('S/ 15,000.00');

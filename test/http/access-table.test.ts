@@ -133,6 +133,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /users': ADMIN,
   'POST /users/:id/password': ADMIN,
   'POST /users/:id/active': ADMIN,
+  // The site's icon.
+  'GET /favicon.ico': 'public',
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
@@ -289,7 +291,7 @@ describe('every page, in Spanish and in English', () => {
         const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
         await agent.get(`/lang/${lang}`);
         const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
-          && !/\.(csv|journal)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login');
+          && !/\.(csv|journal|ico)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login');
         expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
         for (const [key] of pages) {
           const url = sampleUrl('GET', key.slice(4));

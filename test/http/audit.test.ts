@@ -49,19 +49,18 @@ describe('the audit log page (GET /audit)', () => {
     }
     const first = await admin.get('/audit?action=demo.tick');
     const text = textOf(first.text);
-    expect(text).toContain('120 registros');
-    expect(text).toContain('Página 1 de 3');
+    expect(text).toContain('Mostrando 1–50 de 120');
     expect(rowsOf(first.text)).toHaveLength(50);
     expect(rowsOf(first.text)[0]).toContain('tick-120');
     const html = first.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     expect(html).toContain('href="/audit?action=demo.tick&page=2"');
     const last = await admin.get('/audit?action=demo.tick&page=3');
-    expect(textOf(last.text)).toContain('Página 3 de 3');
+    expect(textOf(last.text)).toContain('Mostrando 101–120 de 120');
     expect(rowsOf(last.text)).toHaveLength(20);
     expect(rowsOf(last.text).at(-1)).toContain('tick-1 ');
     // An action no area has words for is shown by its code; a page past the end shows the last.
     expect(rowsOf(last.text)[0]).toContain('demo.tick');
-    expect(textOf((await admin.get('/audit?action=demo.tick&page=99')).text)).toContain('Página 3 de 3');
+    expect(textOf((await admin.get('/audit?action=demo.tick&page=99')).text)).toContain('Mostrando 101–120 de 120');
   });
 
   it('is for administrators only (403 for manager and finance)', async () => {

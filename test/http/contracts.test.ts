@@ -267,7 +267,8 @@ describe('English', () => {
       `/firms/${firm}/membership/new`, '/firms/licences', '/members', '/settings', '/quote', '/quote?lot=C-07&date=2026-01-31'];
     for (const url of urls) {
       const res = await agent.get(url);
-      expect([200, 404], url).toContain(res.status);
+      // C-07 is sold by now: the simulator refuses it with its reason (400), in English too.
+      expect([200, 400, 404], url).toContain(res.status);
       const text = textOf(res.text);
       expect(text, url).not.toMatch(/\b(firms|contracts|contract_status|contract_event|settings|quote|members|membership|schedule|land_use|audit)\.[a-z_]+/);
     }

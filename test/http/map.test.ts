@@ -17,22 +17,29 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); });
 
+const svgOf = (html: string) => html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+
 describe('GET /map', () => {
   it('shows every lot with an outline as a linked shape with its status, owner and data', async () => {
     const agent = await login(t.app, 'gerente');
     const res = await agent.get('/map');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('<a href="/lots/A-01" class="lot status-available owner-municipal">');
+    expect(res.text).toContain('<a href="/lots/A-01" class="lot status-available owner-municipal" id="lot-A-01">');
     expect(res.text).toContain('<title>A-02 · 1,250.50 m² · Ministerio de Vivienda · Disponible</title>');
-    expect(res.text).not.toContain('href="/lots/A-03"');
+    // A-03 has no outline: not on the plan, but in the list under it.
+    expect(svgOf(res.text)).not.toContain('href="/lots/A-03"');
+    expect(res.text).toContain('href="/lots/A-03"');
     expect(textOf(res.text)).toContain('1 lotes no tienen contorno registrado');
   });
 
   it('filters by owner', async () => {
     const agent = await login(t.app, 'finanzas');
     const res = await agent.get('/map?owner=ministry');
-    expect(res.text).toContain('href="/lots/A-02"');
+    expect(svgOf(res.text)).toContain('href="/lots/A-02"');
     expect(res.text).not.toContain('href="/lots/A-01"');
+    // The legend counts what the filter shows, not the whole park.
+    expect(textOf(res.text)).toContain('Disponible: 1 (0 municipales)');
+    expect(textOf(res.text)).toContain('Ministerio de Vivienda: 1');
   });
 
   it('sends a visitor to /login', async () => {

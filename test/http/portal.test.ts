@@ -73,7 +73,7 @@ describe('the buyer home (/portal)', () => {
   it('says a paid-off contract is paid, and a rescinded one ended, without amounts owed', async () => {
     const html = (await buyer.get('/portal')).text;
     const paid = textOf(card(html, park.a.paidOff));
-    expect(paid).toContain('Lote P-01 Cancelado');
+    expect(paid).toContain('Lote P-01 Pagado');
     expect(paid).toContain('Pagado en su totalidad el 01/02/2025. No debe nada por este lote.');
     expect(paid).toContain('Total pagado S/ 100,000.00');
     expect(paid).not.toContain('Saldo total por pagar');

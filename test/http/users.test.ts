@@ -51,13 +51,18 @@ describe('user accounts (admin)', () => {
   it('deactivates and reactivates a user, never itself', async () => {
     const manager = await login(t.app, 'gerente');
     const id = (await user('gerente')).id;
-    expect((await submit(admin, '/users', `/users/${id}/active`, { active: '0' })).status).toBe(303);
+    // Not without its ticked confirmation: 400, the message next to that row, nothing changed.
+    const unconfirmed = await submit(admin, '/users', `/users/${id}/active`, { active: '0' });
+    expect(unconfirmed.status).toBe(400);
+    expect(textOf(unconfirmed.text)).toContain('Marque la casilla para confirmar la desactivación.');
+    expect((await user('gerente')).active).toBeTruthy();
+    expect((await submit(admin, '/users', `/users/${id}/active`, { active: '0', confirm: '1' })).status).toBe(303);
     expect((await manager.get('/')).status).toBe(303);
     await expect(login(t.app, 'gerente')).rejects.toThrow(/failed: 400/);
     expect((await submit(admin, '/users', `/users/${id}/active`, { active: '1' })).status).toBe(303);
     await login(t.app, 'gerente');
     const self = (await user('admin')).id;
-    const res = await submit(admin, '/users', `/users/${self}/active`, { active: '0' });
+    const res = await submit(admin, '/users', `/users/${self}/active`, { active: '0', confirm: '1' });
     expect(res.status).toBe(409);
     expect(textOf(res.text)).toContain('No puede desactivar su propio usuario.');
     expect((await user('admin')).active).toBeTruthy();

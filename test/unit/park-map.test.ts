@@ -7,7 +7,7 @@ describe('park map SVG', () => {
       { code: 'C-07', outline: [[0, 0], [40, 0], [40, 25], [0, 25]], status: 'available', owner: 'municipal', title: 'C-07 · 1,000.00 m² · Municipal · Disponible' },
       { code: 'M-01', outline: [[50, 0], [90, 0], [90, 25]], status: 'under_contract', owner: 'ministry', title: 'M-01 <Demo & Co>' },
     ], [{ name: 'Av. Principal', kind: 'road', outline: [[0, 30], [90, 30], [90, 40], [0, 40]] }], { title: 'Plano' });
-    expect(svg).toContain('<a href="/lots/C-07" class="lot status-available owner-municipal"><polygon class="lot status-available owner-municipal" points="0,0 40,0 40,25 0,25"><title>C-07 · 1,000.00 m² · Municipal · Disponible</title>');
+    expect(svg).toContain('<a href="/lots/C-07" class="lot status-available owner-municipal" id="lot-C-07"><polygon class="lot status-available owner-municipal" points="0,0 40,0 40,25 0,25"><title>C-07 · 1,000.00 m² · Municipal · Disponible</title>');
     expect(svg).toContain('<title>M-01 &lt;Demo &amp; Co&gt;</title>');
     expect(svg).toContain('<polygon class="area area-road" points="0,30 90,30 90,40 0,40"><title>Av. Principal</title>');
     expect(svg).toContain('viewBox="-10 -10 110 60"');

@@ -54,7 +54,7 @@ export default {
     'lots.page.recorded_by': 'Registrado por',
     'lots.contract_status.awaiting_down_payment': 'Espera cuota inicial',
     'lots.contract_status.active': 'Vigente',
-    'lots.contract_status.paid_off': 'Cancelado',
+    'lots.contract_status.paid_off': 'Pagado',
     'lots.contract_status.rescinded': 'Resuelto',
     'lots.transfer': 'Transferir a la municipalidad',
     'lots.transfer.title': 'Transferir el lote {code} a la municipalidad',

@@ -43,7 +43,7 @@ export default {
     'portal.no_contracts': 'No tiene contratos registrados.',
     'portal.contract_status.awaiting_down_payment': 'Espera cuota inicial',
     'portal.contract_status.active': 'Vigente',
-    'portal.contract_status.paid_off': 'Cancelado',
+    'portal.contract_status.paid_off': 'Pagado',
     'portal.contract_status.rescinded': 'Resuelto',
     'account.password_title': 'Cambiar contraseña',
     'account.current': 'Contraseña actual',
