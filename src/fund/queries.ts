@@ -198,9 +198,24 @@ export async function entryExtras(db: Db, entries: { id: number; reverses_entry_
 }
 
 /** Contract numbers and project codes by id, to name the lines of the journal. */
-export async function lineNames(db: Db) {
-  const contracts = await db('contracts').select('id', 'number');
-  const projects = await db('projects').select('id', 'code');
+/** The numbers of the contracts and the codes of the projects that the entries' lines name. */
+export async function lineNames(db: Db, entries: readonly LedgerEntry[]) {
+  const contractIds = new Set<number>();
+  const projectIds = new Set<number>();
+  for (const e of entries) {
+    for (const l of e.lines) {
+      if (l.contract_id !== null) contractIds.add(l.contract_id);
+      if (l.project_id !== null) projectIds.add(l.project_id);
+    }
+  }
+  const inChunks = async (table: string, column: string, ids: Set<number>) => {
+    const list = [...ids];
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < list.length; i += 500) rows.push(...await db(table).whereIn('id', list.slice(i, i + 500)).select('id', column));
+    return rows;
+  };
+  const contracts = await inChunks('contracts', 'number', contractIds) as { id: number; number: string }[];
+  const projects = await inChunks('projects', 'code', projectIds) as { id: number; code: string }[];
   return {
     contracts: new Map(contracts.map((c: { id: number; number: string }) => [num(c.id), c.number])),
     projects: new Map(projects.map((p: { id: number; code: string }) => [num(p.id), p.code])),

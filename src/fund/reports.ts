@@ -11,7 +11,7 @@ import { reconcile } from '../domain/fund-reconciliation.ts';
 import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
-  accountSums, entryExtras, flaggedCounts, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
+  accountSums, entryExtras, flaggedCounts, loadEntriesById, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
   loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconDeposits, reconSpendings,
 } from './queries.ts';
 
@@ -24,8 +24,20 @@ export async function accountsReport(db: Db, as_of: IsoDate) {
 }
 
 /** The entries of the period with their lines named, and each reversal linked both ways. */
-export async function journalReport(db: Db, from: IsoDate, to: IsoDate) {
-  const [accounts, entries, names] = await Promise.all([listAccounts(db), loadEntries(db, { from, to }), lineNames(db)]);
+/** How many entries the period has (the journal page's pager). */
+export async function journalCount(db: Db, from: IsoDate, to: IsoDate): Promise<number> {
+  const [r] = await db('journal_entries').whereBetween('date', [from, to]).count({ n: '*' });
+  return Number(r?.n ?? 0);
+}
+
+/** The entries of the period (one page of them when `window` is given, in date order) with their lines
+ *  named, and each reversal linked both ways. */
+export async function journalReport(db: Db, from: IsoDate, to: IsoDate, window?: { offset: number; limit: number }) {
+  const q = db('journal_entries').whereBetween('date', [from, to]).orderBy([{ column: 'date' }, { column: 'id' }]);
+  if (window) q.limit(window.limit).offset(window.offset);
+  const ids = (await q.select('id')).map((r: { id: number }) => Number(r.id));
+  const entries = (await loadEntriesById(db, ids)).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  const [accounts, names] = await Promise.all([listAccounts(db), lineNames(db, entries)]);
   const extras = await entryExtras(db, entries);
   const account = new Map(accounts.map((a) => [a.code, a]));
   return {
@@ -128,7 +140,8 @@ export async function dashboard(db: Db, today: IsoDate, from: IsoDate, to: IsoDa
 
 /** The journal in hledger's format; from a date, it opens with every account's balance the day before. */
 export async function ledgerJournal(db: Db, range: { from?: IsoDate | null; to?: IsoDate | null } = {}): Promise<string> {
-  const [accounts, entries, names] = await Promise.all([listAccounts(db), loadEntries(db, range), lineNames(db)]);
+  const [accounts, entries] = await Promise.all([listAccounts(db), loadEntries(db, range)]);
+  const names = await lineNames(db, entries);
   let opening;
   if (range.from) {
     const before = addDays(range.from, -1);

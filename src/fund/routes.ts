@@ -17,7 +17,7 @@ import {
   PROJECT_STATUSES, createProject, recordSpending, reverseSpending, spendingLimits, updateProject,
 } from './service.ts';
 import {
-  accountsReport, budget, collections, dashboard, fundStatementReport, inflows, journalReport, ledgerJournal,
+  accountsReport, budget, collections, dashboard, fundStatementReport, inflows, journalCount, journalReport, ledgerJournal,
   receivables, reconciliation,
 } from './reports.ts';
 import {
@@ -122,13 +122,11 @@ const accountsCsvRoute: RequestHandler = async (req, res) => {
 
 const showJournal: RequestHandler = async (req, res) => {
   const p = periodOf(req);
-  const report = await journalReport(req.ctx.db, p.from, p.to);
-  // A page at a time, in date order; the hledger export stays whole.
-  const entries = report.entries;
-  const pg = pager({ total: entries.length, requested: pageParam().parse(req.query.page), path: '/finance/journal',
-    params: { from: p.from, to: p.to } });
-  res.render('fund/journal', { title: t(req.lang, 'fund.journal.title'), nav: 'journal', period: p,
-    report: { ...report, entries: slicePage(entries, pg) }, pager: pg });
+  // A page at a time, in date order, read as such from the database; the hledger export stays whole.
+  const pg = pager({ total: await journalCount(req.ctx.db, p.from, p.to), requested: pageParam().parse(req.query.page),
+    path: '/finance/journal', params: { from: p.from, to: p.to } });
+  const report = await journalReport(req.ctx.db, p.from, p.to, { offset: pg.offset, limit: pg.size });
+  res.render('fund/journal', { title: t(req.lang, 'fund.journal.title'), nav: 'journal', period: p, report, pager: pg });
 };
 
 /** The hledger journal: the whole ledger, or the entries of ?from=&to= opened by the balances before. */
