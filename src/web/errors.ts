@@ -33,8 +33,10 @@ export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
     const field = String(issue.path[0] ?? '_form');
     if (fields[field]) continue;
     // zod's own messages (a missing field, a wrong type) are not keys: say "required/invalid".
-    fields[field] = issue.message.includes('.') && !issue.message.includes(' ')
-      ? issue.message
+    const isKey = issue.message.includes('.') && !issue.message.includes(' ');
+    const params = issue.code === 'custom' ? (issue as { params?: Record<string, string | number> }).params : undefined;
+    fields[field] = isKey
+      ? (params ? { key: issue.message, params } : issue.message)
       : issue.code === 'invalid_type' ? 'errors.required' : 'errors.invalid';
   }
   throw new FormError(400, fields);

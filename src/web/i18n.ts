@@ -10,12 +10,13 @@ import payments from './locales/payments.ts';
 import fund from './locales/fund.ts';
 import portal from './locales/portal.ts';
 import settings from './locales/settings.ts';
+import input from './locales/input.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: Lang[] = ['es', 'en'];
 export type Dictionary = { es: Record<string, string>; en: Record<string, string> };
 
-const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings];
+const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings, input];
 const dict: Record<Lang, Record<string, string>> = { es: {}, en: {} };
 for (const d of all) {
   Object.assign(dict.es, d.es);
