@@ -1,7 +1,7 @@
 // The lots CSV (export and import share its columns, a public contract in INTERFACES.md):
 // code,block,area_m2,owner,land_use,status,price_per_m2. Areas and prices with a dot and two
 // decimals; owner, land use and status as their ascii codes.
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../web/csv.ts';
 import { parse } from 'csv-parse/sync';
 import { MAX_AREA_DM2, parseAreaM2, toM2String } from '../domain/area.ts';
 import { parseSoles, toSolesString } from '../domain/money.ts';
@@ -16,10 +16,8 @@ const REQUIRED_ON_IMPORT = CSV_COLUMNS.filter((c) => c !== 'status');
 export const MAX_IMPORT_ROWS = 5000;
 
 export function lotsCsv(lots: readonly LotRow[]): string {
-  return stringify(
-    lots.map((l) => [l.code, l.block, toM2String(l.area_dm2), l.owner, l.land_use, l.status, toSolesString(l.price_per_m2_cents)]),
-    { header: true, columns: [...CSV_COLUMNS] },
-  );
+  return toCsv(CSV_COLUMNS,
+    lots.map((l) => [l.code, l.block, toM2String(l.area_dm2), l.owner, l.land_use, l.status, toSolesString(l.price_per_m2_cents)]));
 }
 
 /** A lot read from a file, checked on its own (the park-wide checks come in the service). */

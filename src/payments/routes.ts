@@ -6,7 +6,7 @@
 //   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
+import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
@@ -124,7 +124,7 @@ const showStatement: RequestHandler = async (req, res) => {
 
 const statementCsvRoute: RequestHandler = async (req, res) => {
   const page = await statementFor(req);
-  sendCsv(res, `estado-de-cuenta-${page.contract.number}-${page.statement.as_of}.csv`, stringify(statementCsv(page.statement)));
+  sendCsv(res, `estado-de-cuenta-${page.contract.number}-${page.statement.as_of}.csv`, rowsToCsv(statementCsv(page.statement)));
 };
 
 // The contract page shows the payments panel (views/partials/contract-payments.hbs) from this loader.

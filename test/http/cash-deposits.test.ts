@@ -109,8 +109,9 @@ describe('recording a deposit', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ date: '2026-11-26', amount: '100.00', reference: 'X-1' }, 'date', 'La fecha no puede ser posterior a hoy.'],
       [{ date: '2026-11-24', amount: '0', reference: 'X-1' }, 'amount', 'El monto debe ser mayor que cero.'],
-      [{ date: '2026-11-24', amount: '-5.00', reference: 'X-1' }, 'amount', 'Escriba un monto en soles con punto decimal y hasta dos decimales (ej. 1416.67).'],
-      [{ date: '2026-11-24', amount: '12,50', reference: 'X-1' }, 'amount', 'Escriba un monto en soles con punto decimal y hasta dos decimales (ej. 1416.67).'],
+      [{ date: '2026-11-24', amount: '-5.00', reference: 'X-1' }, 'amount', 'El monto debe ser mayor que cero.'],
+      [{ date: '2026-11-24', amount: '12.345', reference: 'X-1' }, 'amount', 'Monto ambiguo: use punto para los decimales (hasta dos) y, si quiere, coma para los miles (ej. 18,049.50 o 18049.50).'],
+      [{ date: '2026-11-24', amount: 'doce', reference: 'X-1' }, 'amount', 'Escriba un monto en soles, con punto para los decimales (ej. 1416.67, 18,049.50 o S/ 120330).'],
       [{ date: '2026-11-24', amount: '100.00', reference: '  ' }, 'reference', 'Este campo es obligatorio.'],
       [{ date: '2026-02-30', amount: '100.00', reference: 'X-1' }, 'date', 'Escriba una fecha válida'],
     ];

@@ -83,7 +83,9 @@ describe('POST /contracts/<id>/payments', () => {
 
   it('refuses bad amounts, future dates, dates before the contract and a transfer without reference (400)', async () => {
     const cases: [Record<string, string>, string, string][] = [
-      [{ date: '2026-11-25', amount: '12,50', method: 'cash' }, 'amount', 'Escriba un monto en soles'],
+      [{ date: '2026-11-25', amount: 'doce', method: 'cash' }, 'amount', 'Escriba un monto en soles'],
+      [{ date: '2026-11-25', amount: '1.250,50', method: 'cash' }, 'amount', 'Monto ambiguo'],
+      [{ date: '2026-11-25', amount: '-12.50', method: 'cash' }, 'amount', 'El monto debe ser mayor que cero.'],
       [{ date: '2026-11-25', amount: '0', method: 'cash' }, 'amount', 'El monto debe ser mayor que cero.'],
       [{ date: '2026-11-26', amount: '10.00', method: 'cash' }, 'date', 'La fecha no puede ser posterior a hoy.'],
       [{ date: '2026-11-24', amount: '10.00', method: 'cash' }, 'date', 'La fecha no puede ser anterior a la del contrato (25/11/2026).'],
