@@ -11,6 +11,7 @@ import { allRoutes } from './routes.ts';
 import { buildRouter, type AppContext, type CurrentUser } from './web/routing.ts';
 import { helpers } from './web/helpers.ts';
 import { detectLang } from './web/lang.ts';
+import { ZodError } from 'zod';
 import { FormError, HttpError } from './web/errors.ts';
 import { t, translate } from './web/i18n.ts';
 import { findUserById } from './auth/queries.ts';
@@ -106,6 +107,10 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     } else if (err instanceof FormError) {
       status = err.status;
       message = Object.values(err.fields).map((m) => translate(req.lang, m)).join(' ');
+    } else if (err instanceof ZodError) {
+      // A schema parsed outside parseInput: still the client's input, never a server error.
+      status = 400;
+      message = t(req.lang, 'errors.invalid');
     } else if (err?.code === 'EBADCSRFTOKEN') {
       status = 403;
       message = t(req.lang, 'errors.csrf');

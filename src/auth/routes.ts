@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { get, post, type RouteDef } from '../web/routing.ts';
 import { LANG_COOKIE, safeNext } from '../web/lang.ts';
 import { t } from '../web/i18n.ts';
+import { FormError, parseInput } from '../web/errors.ts';
 import { attemptLogin } from './service.ts';
 import { home } from '../home/dashboard.ts';
 
 const loginSchema = z.object({
-  username: z.string().trim().max(254).default(''),
-  password: z.string().max(200).default(''),
-  next: z.string().optional(),
+  username: z.string().trim().max(254, 'errors.too_long').default(''),
+  password: z.string().max(200, 'errors.too_long').default(''),
+  next: z.string().max(2000, 'errors.too_long').optional(),
 });
 
 // Throttling per address; per account is counted in the service from the audit log.
@@ -32,7 +33,14 @@ const showLogin: RequestHandler = (req, res) => {
 };
 
 const doLogin: RequestHandler = async (req, res) => {
-  const input = loginSchema.parse(req.body ?? {});
+  let input: z.infer<typeof loginSchema>;
+  try {
+    input = parseInput(loginSchema, req.body);
+  } catch (err) {
+    // Nothing a login form sends: say the login is not valid, as for a wrong password.
+    if (!(err instanceof FormError)) throw err;
+    return res.status(400).render('auth/login', { title: t(req.lang, 'auth.title'), values: { next: safeNext(req.body?.next) }, formError: t(req.lang, 'auth.login_invalid') });
+  }
   const result = await attemptLogin(req.ctx.db, input.username, input.password, req.ip ?? null);
   if (!result.ok) {
     const status = result.reason === 'throttled' ? 429 : 400;

@@ -50,7 +50,7 @@ async function formLocals(req: Request) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = listQuery.parse(req.query);
+  const filters = parseInput(listQuery, req.query);
   const contracts = await listContracts(req.ctx.db, filters, req.user!);
   const total = contracts.reduce((s, c) => s + c.price_cents, 0);
   res.render('contracts/list', {

@@ -71,7 +71,7 @@ async function firmOr404(req: Parameters<RequestHandler>[0]) {
 }
 
 const listPage: RequestHandler = async (req, res) => {
-  const filters = firmListQuery.parse(req.query);
+  const filters = parseInput(firmListQuery, req.query);
   const firms = await listFirms(req.ctx.db, filters);
   res.render('firms/list', { title: t(req.lang, 'firms.title'), firms, filters, statuses: MEMBERSHIP_STATUSES });
 };
@@ -157,13 +157,13 @@ const saveMembershipAction = formAction({
 });
 
 const membersPage: RequestHandler = async (req, res) => {
-  const filters = memberListQuery.parse(req.query);
+  const filters = parseInput(memberListQuery, req.query);
   const members = await listMembers(req.ctx.db, filters.status);
   res.render('firms/members', { title: t(req.lang, 'members.title'), members, filters, statuses: MEMBERSHIP_STATUSES });
 };
 
 const membersCsv: RequestHandler = async (req, res) => {
-  const filters = memberListQuery.parse(req.query);
+  const filters = parseInput(memberListQuery, req.query);
   const members = await listMembers(req.ctx.db, filters.status);
   const body = toCsv(['ruc', 'name', 'member_number', 'joined_on', 'status'],
     members.map((m: Record<string, string>) => [m.ruc, m.name, m.member_number, m.joined_on, m.status]));
