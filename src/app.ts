@@ -18,6 +18,21 @@ import { findUserById } from './auth/queries.ts';
 import { audit } from './audit/audit.ts';
 import { isDemo } from './demo.ts';
 
+/**
+ * What a body parser (express.urlencoded, i.e. body-parser) refuses: its errors carry a `type` and a
+ * 4xx status. Too large → 413; an encoding or charset it does not take → 415; anything else it could
+ * not read (a broken gzip, an aborted upload) → 400.
+ */
+function bodyError(err: unknown): { status: 400 | 413 | 415; key: string } | null {
+  const e = err as { type?: unknown; status?: unknown; code?: unknown } | null;
+  // A body that claims gzip or deflate and is not: zlib's own error, passed on as it is.
+  if (e && typeof e.code === 'string' && /^Z_[A-Z_]+_ERROR$/.test(e.code)) return { status: 400, key: 'errors.body_invalid' };
+  if (!e || typeof e.type !== 'string' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return null;
+  if (e.status === 413) return { status: 413, key: 'errors.body_too_large' };
+  if (e.status === 415) return { status: 415, key: 'errors.body_encoding' };
+  return { status: 400, key: 'errors.body_invalid' };
+}
+
 export async function createApp(ctx: AppContext): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
@@ -48,8 +63,9 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     },
   }));
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: '1h' }));
-  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  // The language first: a body the parser refuses is answered in the visitor's language.
   app.use(detectLang);
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
 
   const idleMs = ctx.config.SESSION_IDLE_MINUTES * 60 * 1000;
   app.use(session({
@@ -99,9 +115,15 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
   app.use((req, _res, next) => next(new HttpError(404, 'errors.not_found')));
 
   const onError: ErrorRequestHandler = async (err, req, res, _next) => {
+    req.lang ??= 'es';
+    res.locals.lang ??= req.lang;
     let status = 500;
-    let message = t(req.lang ?? 'es', 'errors.server');
-    if (err instanceof HttpError) {
+    let message = t(req.lang, 'errors.server');
+    const body = bodyError(err);
+    if (body) {
+      status = body.status;
+      message = t(req.lang, body.key);
+    } else if (err instanceof HttpError) {
       status = err.status;
       message = t(req.lang, err.messageKey);
     } else if (err instanceof FormError) {
@@ -114,9 +136,6 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     } else if (err?.code === 'EBADCSRFTOKEN') {
       status = 403;
       message = t(req.lang, 'errors.csrf');
-    } else if (err?.type === 'entity.too.large' || err?.status === 400) {
-      status = 400;
-      message = t(req.lang, 'errors.invalid');
     } else {
       console.error(err);
     }
@@ -132,7 +151,13 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
       res.type('text/plain; charset=utf-8').send(`${message}\n`);
       return;
     }
-    res.render('errors/error', { status, title: t(req.lang ?? 'es', `errors.title.${status}`), message });
+    // The error page must not fail in turn (that would hand the error to Express's own page).
+    res.render('errors/error', { status, title: t(req.lang, `errors.title.${status}`), message }, (renderErr, html) => {
+      if (renderErr) {
+        console.error(renderErr);
+        res.type('text/plain; charset=utf-8').send(`${message}\n`);
+      } else res.send(html);
+    });
   };
   app.use(onError);
   return app;
