@@ -1,6 +1,5 @@
 // Login, logout, the home page and the language switch.
 import type { RequestHandler } from 'express';
-import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import { get, post, type RouteDef } from '../web/routing.ts';
 import { LANG_COOKIE, safeNext } from '../web/lang.ts';
@@ -13,18 +12,6 @@ const loginSchema = z.object({
   username: z.string().trim().max(254, 'errors.too_long').default(''),
   password: z.string().max(200, 'errors.too_long').default(''),
   next: z.string().max(2000, 'errors.too_long').optional(),
-});
-
-// Throttling per address; per account is counted in the service from the audit log.
-const perAddress = rateLimit({
-  windowMs: 15 * 60 * 1000,
-  limit: 20,
-  standardHeaders: 'draft-8',
-  legacyHeaders: false,
-  skipSuccessfulRequests: true,
-  handler: (req, res) => {
-    res.status(429).render('auth/login', { title: t(req.lang, 'auth.title'), values: req.body ?? {}, formError: t(req.lang, 'errors.too_many') });
-  },
 });
 
 const showLogin: RequestHandler = (req, res) => {
@@ -71,7 +58,8 @@ const switchLang: RequestHandler = (req, res) => {
 
 export const routes: RouteDef[] = [
   get('/login', 'public', showLogin),
-  { ...post('/login', 'public', doLogin), before: [perAddress] },
+  // Throttling (per address and per account and address) is counted in the service, in the database.
+  post('/login', 'public', doLogin),
   post('/logout', 'user', doLogout),
   get('/', 'user', home),
   get('/lang/:lang', 'public', switchLang),
