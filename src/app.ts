@@ -4,8 +4,9 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import session from 'express-session';
 import helmet from 'helmet';
 import { engine } from 'express-handlebars';
-import { csrfSync } from 'csrf-sync';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { csrfProtection } from './web/csrf.ts';
+import { trustProxyValue } from './config.ts';
 import { ROOT_DIR } from './db/knex.ts';
 import { allRoutes } from './routes.ts';
 import { buildRouter, type AppContext, type CurrentUser } from './web/routing.ts';
@@ -33,10 +34,14 @@ function bodyError(err: unknown): { status: 400 | 413 | 415; key: string } | nul
   return { status: 400, key: 'errors.body_invalid' };
 }
 
+/** A logged-in session's expiry is pushed forward (a write) at most this often. */
+const KEEP_ALIVE_MS = 60 * 1000;
+
 export async function createApp(ctx: AppContext): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a TLS proxy (TRUST_PROXY names it) req.secure and req.ip come from its X-Forwarded-* headers.
+  app.set('trust proxy', trustProxyValue(ctx.config.TRUST_PROXY));
 
   app.engine('hbs', engine({
     extname: '.hbs',
@@ -67,23 +72,35 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
   app.use(detectLang);
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
 
+  // Sessions: a row only for a logged-in user (saveUninitialized: false, and the visitor's CSRF token
+  // lives in a cookie, see web/csrf.ts). Idle expiry without a write per request: the store's touch
+  // does nothing, and `keepAlive` below marks the session once a minute at most, which saves it with
+  // a new expiry (and sends the cookie again). So a session ends between IDLE and IDLE + 1 minute idle.
   const idleMs = ctx.config.SESSION_IDLE_MINUTES * 60 * 1000;
+  const secureCookie = ctx.config.NODE_ENV === 'production';
+  const store = new ConnectSessionKnexStore({
+    knex: ctx.db, tableName: 'sessions', createTable: true,
+    cleanupInterval: ctx.config.NODE_ENV === 'test' ? 0 : 10 * 60 * 1000,
+  });
+  store.touch = async (_sid: string, _session: unknown, callback?: (err?: unknown) => void) => { callback?.(); };
   app.use(session({
     name: 'ilo.sid',
     secret: ctx.config.SESSION_SECRET,
-    store: new ConnectSessionKnexStore({
-      knex: ctx.db, tableName: 'sessions', createTable: true,
-      cleanupInterval: ctx.config.NODE_ENV === 'test' ? 0 : 10 * 60 * 1000,
-    }),
+    store,
     resave: false,
     saveUninitialized: false,
-    rolling: true, // idle expiry: every request pushes the expiry forward
-    cookie: { httpOnly: true, sameSite: 'lax', maxAge: idleMs, secure: ctx.config.NODE_ENV === 'production' ? 'auto' : false },
+    rolling: false,
+    // Production: Secure always (over plain HTTP no session cookie is sent at all). Behind a TLS
+    // proxy, TRUST_PROXY lets Express see that the request came in over HTTPS.
+    cookie: { httpOnly: true, sameSite: 'lax', maxAge: idleMs, secure: secureCookie },
   }));
+  const keepAlive: RequestHandler = (req, _res, next) => {
+    const s = req.session;
+    if (s?.userId && Date.now() - (s.seenAt ?? 0) >= KEEP_ALIVE_MS) s.seenAt = Date.now();
+    next();
+  };
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-  });
+  const csrf = csrfProtection({ secret: ctx.config.SESSION_SECRET, secureCookie });
 
   const demo = await isDemo(ctx.db);
   const loadUser: RequestHandler = async (req, res, next) => {
@@ -105,12 +122,13 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     res.locals.currentPath = req.originalUrl;
     res.locals.role = req.user ? { [req.user.role]: true } : {};
     // Also on POST: a refused form is rendered again and must carry the (unchanged) token.
-    if (req.session) res.locals.csrfToken = generateToken(req);
+    res.locals.csrfToken = csrf.tokenFor(req, res);
     next();
   };
   app.use(loadUser);
+  app.use(keepAlive);
 
-  app.use(buildRouter(allRoutes, csrfSynchronisedProtection));
+  app.use(buildRouter(allRoutes, csrf.protect));
 
   app.use((req, _res, next) => next(new HttpError(404, 'errors.not_found')));
 

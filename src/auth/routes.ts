@@ -5,6 +5,7 @@ import { get, post, type RouteDef } from '../web/routing.ts';
 import { LANG_COOKIE, safeNext } from '../web/lang.ts';
 import { t } from '../web/i18n.ts';
 import { FormError, parseInput } from '../web/errors.ts';
+import { startSessionToken } from '../web/csrf.ts';
 import { attemptLogin } from './service.ts';
 import { home } from '../home/dashboard.ts';
 
@@ -39,6 +40,8 @@ const doLogin: RequestHandler = async (req, res) => {
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.userId = user.id;
   req.session.sessionVersion = user.session_version;
+  req.session.seenAt = Date.now();
+  startSessionToken(req, res);
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
   res.redirect(303, safeNext(input.next));
 };
