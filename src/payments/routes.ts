@@ -30,6 +30,16 @@ const paymentSchema = z.object({
   form_token: z.string().trim().optional().transform((v) => (v && TOKEN_RE.test(v) ? v : null)),
 });
 
+/**
+ * The POST requires the form's one-time token (32 hex digits, as GET …/payments/new gives it): it is
+ * what makes a resubmission return the first receipt instead of writing a second. A script reads
+ * the form for it, as a browser does; without it (or malformed) nothing is written (400).
+ */
+const paymentPostSchema = paymentSchema.extend({
+  form_token: z.unknown().refine((v) => typeof v === 'string' && TOKEN_RE.test(v.trim()), 'payments.errors.form_token')
+    .transform((v) => (v as string).trim()),
+});
+
 const reverseSchema = z.object({ reason: requiredText(500) });
 const asOfSchema = z.object({ as_of: optionalIsoDate() });
 
@@ -77,7 +87,17 @@ const createPayment = formAction({
   locals: paymentFormLocals,
   act: async (req) => {
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
-    const input = parseInput(paymentSchema, req.body);
+    let input: z.infer<typeof paymentPostSchema>;
+    try {
+      input = parseInput(paymentPostSchema, req.body);
+    } catch (err) {
+      // The token is a hidden field: its message goes at the top of the form.
+      if (err instanceof FormError && err.fields.form_token) {
+        const { form_token: message, ...rest } = err.fields;
+        throw new FormError(400, { ...rest, _form: message });
+      }
+      throw err;
+    }
     const number = await recordPayment(req.ctx.db, contract.id, {
       date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference,
       form_token: input.form_token,

@@ -92,6 +92,13 @@ describe('recording a deposit', () => {
     expect(await accountBalance(t.db, '3101')).toBe(-2_433_334);
   });
 
+  it('a resubmission of the same deposit (same voucher) writes nothing and says so (409)', async () => {
+    const before = await written();
+    const res = await deposit({ date: '2025-12-31', amount: '22333.34', reference: 'dep-2025-12' });
+    expect(res.status).toBe(409);
+    expect(await written()).toEqual(before);
+  });
+
   it('shows the deposit with its journal entry', async () => {
     const res = await finance.get(`/finance/cash-deposits/${ids.december}`);
     expect(res.status).toBe(200);

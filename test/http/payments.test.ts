@@ -158,3 +158,27 @@ describe('who sees a receipt', () => {
     expect((await request(t.app).get('/receipts/R001-00000001')).status).toBe(303);
   });
 });
+
+describe('a payment POST without the form token (issue 10, item 8)', () => {
+  it('is refused (400) when form_token is missing or malformed, writing nothing', async () => {
+    const form = await manager.get(page(c.id));
+    for (const form_token of [undefined, '', 'abc', 'g'.repeat(32), `${'a'.repeat(32)}x`]) {
+      const before = [await count('receipts'), await count('journal_entries')];
+      const data: Record<string, string> = { _csrf: csrfFrom(form.text), date: '2026-11-25', amount: '10.00', method: 'cash', reference: '' };
+      if (form_token !== undefined) data.form_token = form_token;
+      const res = await manager.post(`/contracts/${c.id}/payments`).type('form').send(data);
+      expect(res.status, String(form_token)).toBe(400);
+      expect(text(res.text)).toContain('Falta el código de un solo uso del formulario (form_token) o no es válido');
+      expect([await count('receipts'), await count('journal_entries')]).toEqual(before);
+    }
+  });
+
+  it('takes an amount as the screens show it ("S/ 1,416.67")', async () => {
+    const form = await manager.get(page(c.id));
+    const token = /name="form_token" value="([0-9a-f]{32})"/.exec(form.text)![1]!;
+    const res = await manager.post(`/contracts/${c.id}/payments`).type('form')
+      .send({ _csrf: csrfFrom(form.text), form_token: token, date: '2026-11-25', amount: 'S/ 1,416.67', method: 'cash', reference: '' });
+    expect(res.status).toBe(303);
+    expect((await t.db('receipts').where({ form_token: token }).first()).amount_cents).toBe(141_667);
+  });
+});

@@ -3,6 +3,7 @@
 export default {
   es: {
     'payments.new.title': 'Registrar pago',
+    'payments.errors.form_token': 'Falta el código de un solo uso del formulario (form_token) o no es válido: vuelva a abrir el formulario de pago. No se registró nada.',
     'payments.lot': 'Lote',
     'payments.date': 'Fecha del pago',
     'payments.date_hint': 'Los pagos antiguos se registran con su fecha real.',
@@ -177,6 +178,7 @@ export default {
   } as Record<string, string>,
   en: {
     'payments.new.title': 'Record a payment',
+    'payments.errors.form_token': 'The form’s one-time code (form_token) is missing or not valid: open the payment form again. Nothing was recorded.',
     'payments.lot': 'Lot',
     'payments.date': 'Payment date',
     'payments.date_hint': 'Past payments are entered with their real date.',
