@@ -12,6 +12,7 @@ import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
+import { toSolesString } from '../domain/money.ts';
 import { loadContract } from '../contracts/queries.ts';
 import { addContractPageSection } from '../contracts/page-sections.ts';
 import { accountOf } from './account.ts';
@@ -46,16 +47,40 @@ const asOfSchema = z.object({ as_of: optionalIsoDate() });
 /** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
 const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
 
+/**
+ * The amounts a person usually pays, as of today, each a link that fills the form and shows its
+ * preview (a GET: no script needed): what is overdue (late fees included), that plus the next
+ * installment, the next installment when nothing is overdue, and the whole balance.
+ */
+function amountChoices(contractId: number, summary: ReturnType<typeof summaryOf>, today: string, token: string) {
+  const href = (amount: number) => `/contracts/${contractId}/payments/new?${new URLSearchParams({
+    form_token: token, date: today, method: 'cash', amount: toSolesString(amount) })}`;
+  const out: { key: string; amount_cents: number; href: string }[] = [];
+  const add = (key: string, amount: number) => {
+    if (amount > 0 && !out.some((o) => o.amount_cents === amount)) out.push({ key, amount_cents: amount, href: href(amount) });
+  };
+  const next = summary.next_due?.amount_cents ?? 0;
+  if (summary.overdue_cents > 0) {
+    add('payments.choice.overdue', summary.overdue_cents);
+    if (next > 0) add('payments.choice.overdue_and_next', summary.overdue_cents + next);
+  } else add('payments.choice.next', next);
+  add('payments.choice.balance', summary.outstanding_cents);
+  return out;
+}
+
 async function paymentFormLocals(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const today = req.ctx.clock.today();
   const { statement } = await accountOf(req.ctx.db, contract, today);
+  const summary = summaryOf(statement);
+  const form_token = tokenFrom(req.body?.form_token ?? req.query.form_token);
   return {
     title: t(req.lang, 'payments.new.title'),
-    contract, today, summary: summaryOf(statement),
+    contract, today, summary,
     payable: contract.status === 'awaiting_down_payment' || contract.status === 'active',
     methods: METHODS,
-    form_token: tokenFrom(req.body?.form_token ?? req.query.form_token),
+    form_token,
+    amountChoices: amountChoices(contract.id, summary, today, form_token),
   };
 }
 

@@ -182,3 +182,19 @@ describe('a payment POST without the form token (issue 10, item 8)', () => {
     expect((await t.db('receipts').where({ form_token: token }).first()).amount_cents).toBe(141_667);
   });
 });
+
+describe('the amounts offered on the payment form (issue 10, item 13)', () => {
+  it('offers the next installment and the whole balance, each a link to the preview with that amount', async () => {
+    const other = await sale(t.db, { date: '2026-11-25', today: t.today });
+    const form = await manager.get(page(other.id));
+    const links = [...form.text.matchAll(/<a class="button" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'), textOf(m[2]!)]);
+    expect(links.map(([, label]) => label)).toEqual(['Próxima cuota: S/ 15,000.00', 'Todo el saldo: S/ 100,000.00']);
+    const token = /name="form_token" value="([0-9a-f]{32})"/.exec(form.text)![1]!;
+    const [href] = links[1]!;
+    expect(href).toBe(`/contracts/${other.id}/payments/new?form_token=${token}&date=2026-11-25&method=cash&amount=100000.00`);
+    const preview = await manager.get(href!);
+    expect(preview.status).toBe(200);
+    expect(text(preview.text)).toContain('Vista previa de la aplicación');
+    expect(preview.text).toContain(`name="form_token" value="${token}"`);
+  });
+});
