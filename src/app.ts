@@ -4,23 +4,44 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import session from 'express-session';
 import helmet from 'helmet';
 import { engine } from 'express-handlebars';
-import { csrfSync } from 'csrf-sync';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { csrfProtection } from './web/csrf.ts';
+import { trustProxyValue } from './config.ts';
 import { ROOT_DIR } from './db/knex.ts';
 import { allRoutes } from './routes.ts';
 import { buildRouter, type AppContext, type CurrentUser } from './web/routing.ts';
 import { helpers } from './web/helpers.ts';
 import { detectLang } from './web/lang.ts';
+import { ZodError } from 'zod';
 import { FormError, HttpError } from './web/errors.ts';
 import { t, translate } from './web/i18n.ts';
 import { findUserById } from './auth/queries.ts';
 import { audit } from './audit/audit.ts';
 import { isDemo } from './demo.ts';
 
+/**
+ * What a body parser (express.urlencoded, i.e. body-parser) refuses: its errors carry a `type` and a
+ * 4xx status. Too large → 413; an encoding or charset it does not take → 415; anything else it could
+ * not read (a broken gzip, an aborted upload) → 400.
+ */
+function bodyError(err: unknown): { status: 400 | 413 | 415; key: string } | null {
+  const e = err as { type?: unknown; status?: unknown; code?: unknown } | null;
+  // A body that claims gzip or deflate and is not: zlib's own error, passed on as it is.
+  if (e && typeof e.code === 'string' && /^Z_[A-Z_]+_ERROR$/.test(e.code)) return { status: 400, key: 'errors.body_invalid' };
+  if (!e || typeof e.type !== 'string' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return null;
+  if (e.status === 413) return { status: 413, key: 'errors.body_too_large' };
+  if (e.status === 415) return { status: 415, key: 'errors.body_encoding' };
+  return { status: 400, key: 'errors.body_invalid' };
+}
+
+/** A logged-in session's expiry is pushed forward (a write) at most this often. */
+const KEEP_ALIVE_MS = 60 * 1000;
+
 export async function createApp(ctx: AppContext): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a TLS proxy (TRUST_PROXY names it) req.secure and req.ip come from its X-Forwarded-* headers.
+  app.set('trust proxy', trustProxyValue(ctx.config.TRUST_PROXY));
 
   app.engine('hbs', engine({
     extname: '.hbs',
@@ -47,27 +68,40 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     },
   }));
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: '1h' }));
-  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  // The language first: a body the parser refuses is answered in the visitor's language.
   app.use(detectLang);
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
 
+  // Sessions: a row only for a logged-in user (saveUninitialized: false, and the visitor's CSRF token
+  // lives in a cookie, see web/csrf.ts). Idle expiry without a write per request: the store's touch
+  // does nothing, and `keepAlive` below marks the session once a minute at most, which saves it with
+  // a new expiry (and sends the cookie again). So a session ends between IDLE and IDLE + 1 minute idle.
   const idleMs = ctx.config.SESSION_IDLE_MINUTES * 60 * 1000;
+  const secureCookie = ctx.config.NODE_ENV === 'production';
+  const store = new ConnectSessionKnexStore({
+    knex: ctx.db, tableName: 'sessions', createTable: true,
+    // Expired sessions are swept by one process at a time (src/jobs/scheduler.ts), not by each store.
+    cleanupInterval: 0,
+  });
+  store.touch = async (_sid: string, _session: unknown, callback?: (err?: unknown) => void) => { callback?.(); };
   app.use(session({
     name: 'ilo.sid',
     secret: ctx.config.SESSION_SECRET,
-    store: new ConnectSessionKnexStore({
-      knex: ctx.db, tableName: 'sessions', createTable: true,
-      // Expired sessions are swept by one process at a time (src/jobs/scheduler.ts), not by each store.
-      cleanupInterval: 0,
-    }),
+    store,
     resave: false,
     saveUninitialized: false,
-    rolling: true, // idle expiry: every request pushes the expiry forward
-    cookie: { httpOnly: true, sameSite: 'lax', maxAge: idleMs, secure: ctx.config.NODE_ENV === 'production' ? 'auto' : false },
+    rolling: false,
+    // Production: Secure always (over plain HTTP no session cookie is sent at all). Behind a TLS
+    // proxy, TRUST_PROXY lets Express see that the request came in over HTTPS.
+    cookie: { httpOnly: true, sameSite: 'lax', maxAge: idleMs, secure: secureCookie },
   }));
+  const keepAlive: RequestHandler = (req, _res, next) => {
+    const s = req.session;
+    if (s?.userId && Date.now() - (s.seenAt ?? 0) >= KEEP_ALIVE_MS) s.seenAt = Date.now();
+    next();
+  };
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-  });
+  const csrf = csrfProtection({ secret: ctx.config.SESSION_SECRET, secureCookie });
 
   const demo = await isDemo(ctx.db);
   const loadUser: RequestHandler = async (req, res, next) => {
@@ -89,30 +123,38 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     res.locals.currentPath = req.originalUrl;
     res.locals.role = req.user ? { [req.user.role]: true } : {};
     // Also on POST: a refused form is rendered again and must carry the (unchanged) token.
-    if (req.session) res.locals.csrfToken = generateToken(req);
+    res.locals.csrfToken = csrf.tokenFor(req, res);
     next();
   };
   app.use(loadUser);
+  app.use(keepAlive);
 
-  app.use(buildRouter(allRoutes, csrfSynchronisedProtection));
+  app.use(buildRouter(allRoutes, csrf.protect));
 
   app.use((req, _res, next) => next(new HttpError(404, 'errors.not_found')));
 
   const onError: ErrorRequestHandler = async (err, req, res, _next) => {
+    req.lang ??= 'es';
+    res.locals.lang ??= req.lang;
     let status = 500;
-    let message = t(req.lang ?? 'es', 'errors.server');
-    if (err instanceof HttpError) {
+    let message = t(req.lang, 'errors.server');
+    const body = bodyError(err);
+    if (body) {
+      status = body.status;
+      message = t(req.lang, body.key);
+    } else if (err instanceof HttpError) {
       status = err.status;
       message = t(req.lang, err.messageKey);
     } else if (err instanceof FormError) {
       status = err.status;
       message = Object.values(err.fields).map((m) => translate(req.lang, m)).join(' ');
+    } else if (err instanceof ZodError) {
+      // A schema parsed outside parseInput: still the client's input, never a server error.
+      status = 400;
+      message = t(req.lang, 'errors.invalid');
     } else if (err?.code === 'EBADCSRFTOKEN') {
       status = 403;
       message = t(req.lang, 'errors.csrf');
-    } else if (err?.type === 'entity.too.large' || err?.status === 400) {
-      status = 400;
-      message = t(req.lang, 'errors.invalid');
     } else {
       console.error(err);
     }
@@ -128,7 +170,13 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
       res.type('text/plain; charset=utf-8').send(`${message}\n`);
       return;
     }
-    res.render('errors/error', { status, title: t(req.lang ?? 'es', `errors.title.${status}`), message });
+    // The error page must not fail in turn (that would hand the error to Express's own page).
+    res.render('errors/error', { status, title: t(req.lang, `errors.title.${status}`), message }, (renderErr, html) => {
+      if (renderErr) {
+        console.error(renderErr);
+        res.type('text/plain; charset=utf-8').send(`${message}\n`);
+      } else res.send(html);
+    });
   };
   app.use(onError);
   return app;

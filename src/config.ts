@@ -8,11 +8,30 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  // Skip the demo park on an empty database (production installs start empty).
-  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  // The demo park on an empty database: on by default outside production; in production only
+  // when set to on explicitly (production installs start empty).
+  DEMO_DATA: z.enum(['on', 'off']).optional(),
+  // Which proxies may tell the client's address and scheme (X-Forwarded-For/-Proto): `loopback`
+  // (a proxy on this machine, the default), `off`, a number of hops, or addresses/CIDRs, comma separated.
+  TRUST_PROXY: z.string().trim().default('loopback')
+    .refine(isTrustProxy, 'TRUST_PROXY must be off, a number of hops, or loopback/linklocal/uniquelocal/IP addresses/CIDRs separated by commas'),
 });
 
-export type Config = z.infer<typeof schema> & { SESSION_SECRET: string };
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+const IP_OR_CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+function isTrustProxy(v: string): boolean {
+  if (v === 'off' || /^\d{1,2}$/.test(v)) return true;
+  return v.split(',').map((s) => s.trim()).every((s) => PROXY_PRESETS.includes(s) || IP_OR_CIDR.test(s));
+}
+
+/** The value for Express's 'trust proxy' setting. */
+export function trustProxyValue(v: string): boolean | number | string {
+  if (v === 'off') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+export type Config = Omit<z.infer<typeof schema>, 'DEMO_DATA'> & { SESSION_SECRET: string; DEMO_DATA: 'on' | 'off' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -25,5 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production');
   }
   // Outside production a fixed development secret keeps `npm start` a one-step affair.
-  return { ...cfg, SESSION_SECRET: cfg.SESSION_SECRET ?? 'development-only-secret-change-me' };
+  return {
+    ...cfg,
+    SESSION_SECRET: cfg.SESSION_SECRET ?? 'development-only-secret-change-me',
+    DEMO_DATA: cfg.DEMO_DATA ?? (cfg.NODE_ENV === 'production' ? 'off' : 'on'),
+  };
 }

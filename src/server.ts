@@ -1,6 +1,6 @@
 // Starts listening; nothing else.
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db/setup.ts';
+import { openDatabase, productionStartProblem } from './db/setup.ts';
 import { displayUrl } from './db/knex.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -17,6 +17,12 @@ try {
 }
 
 const { db, seeded } = await openDatabase(config);
+const problem = await productionStartProblem(db, config);
+if (problem) {
+  console.error(problem);
+  await db.destroy();
+  process.exit(1);
+}
 const app = await createApp({ db, clock: systemClock, config });
 const server = app.listen(config.PORT, () => {
   console.log(`Parque Industrial de Ilo: http://localhost:${config.PORT}`);

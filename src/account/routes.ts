@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { get, post, formAction, type RouteDef } from '../web/routing.ts';
-import { FormError } from '../web/errors.ts';
+import { FormError, parseInput } from '../web/errors.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { setPassword } from '../auth/service.ts';
@@ -17,9 +17,11 @@ const change = formAction({
   view: 'account/password',
   locals: (req) => ({ title: t(req.lang, 'account.password_title') }),
   async act(req) {
-    const body = z.object({
-      current_password: z.string().default(''), password: z.string().default(''), password_confirm: z.string().default(''),
-    }).parse(req.body ?? {});
+    const body = parseInput(z.object({
+      current_password: z.string().max(200, 'errors.too_long').default(''),
+      password: z.string().max(200, 'errors.too_long').default(''),
+      password_confirm: z.string().max(200, 'errors.too_long').default(''),
+    }), req.body);
     const user = await findUserById(req.ctx.db, req.user!.id);
     if (!user || !(await verifyPassword(body.current_password, user.password_hash))) {
       throw new FormError(400, { current_password: 'account.current_wrong' });

@@ -30,10 +30,17 @@ export async function findLoginCandidates(db: Db, login: string): Promise<UserRo
 
 export const listUsers = (db: Db) => db<UserRow>('users').orderBy('username');
 
-/** Failed logins for one account since a moment (throttling per account). */
-export async function countRecentFailures(db: Db, username: string, sinceIso: string): Promise<number> {
-  const row = await db('audit_log')
-    .where({ action: 'login.failed', entity: 'user', entity_id: username })
-    .andWhere('at', '>=', sinceIso).count<{ n: number }[]>({ n: '*' });
+/**
+ * Failed logins since a moment, from the audit log (so that every process of the app sees the same
+ * counts): for one account, from one address, or for one account from one address.
+ */
+export async function countRecentFailures(db: Db, by: { account?: string; ip?: string | null }, sinceIso: string): Promise<number> {
+  const q = db('audit_log').where({ action: 'login.failed' }).andWhere('at', '>=', sinceIso);
+  if (by.account !== undefined) q.andWhere({ entity: 'user', entity_id: by.account });
+  if (by.ip !== undefined) {
+    if (by.ip === null) q.whereNull('ip');
+    else q.andWhere({ ip: by.ip });
+  }
+  const row = await q.count<{ n: number }[]>({ n: '*' });
   return Number(row[0]?.n ?? 0);
 }

@@ -1,29 +1,18 @@
 // Login, logout, the home page and the language switch.
 import type { RequestHandler } from 'express';
-import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import { get, post, type RouteDef } from '../web/routing.ts';
 import { LANG_COOKIE, safeNext } from '../web/lang.ts';
 import { t } from '../web/i18n.ts';
+import { FormError, parseInput } from '../web/errors.ts';
+import { startSessionToken } from '../web/csrf.ts';
 import { attemptLogin } from './service.ts';
 import { home } from '../home/dashboard.ts';
 
 const loginSchema = z.object({
-  username: z.string().trim().max(254).default(''),
-  password: z.string().max(200).default(''),
-  next: z.string().optional(),
-});
-
-// Throttling per address; per account is counted in the service from the audit log.
-const perAddress = rateLimit({
-  windowMs: 15 * 60 * 1000,
-  limit: 20,
-  standardHeaders: 'draft-8',
-  legacyHeaders: false,
-  skipSuccessfulRequests: true,
-  handler: (req, res) => {
-    res.status(429).render('auth/login', { title: t(req.lang, 'auth.title'), values: req.body ?? {}, formError: t(req.lang, 'errors.too_many') });
-  },
+  username: z.string().trim().max(254, 'errors.too_long').default(''),
+  password: z.string().max(200, 'errors.too_long').default(''),
+  next: z.string().max(2000, 'errors.too_long').optional(),
 });
 
 const showLogin: RequestHandler = (req, res) => {
@@ -32,7 +21,14 @@ const showLogin: RequestHandler = (req, res) => {
 };
 
 const doLogin: RequestHandler = async (req, res) => {
-  const input = loginSchema.parse(req.body ?? {});
+  let input: z.infer<typeof loginSchema>;
+  try {
+    input = parseInput(loginSchema, req.body);
+  } catch (err) {
+    // Nothing a login form sends: say the login is not valid, as for a wrong password.
+    if (!(err instanceof FormError)) throw err;
+    return res.status(400).render('auth/login', { title: t(req.lang, 'auth.title'), values: { next: safeNext(req.body?.next) }, formError: t(req.lang, 'auth.login_invalid') });
+  }
   const result = await attemptLogin(req.ctx.db, input.username, input.password, req.ip ?? null);
   if (!result.ok) {
     const status = result.reason === 'throttled' ? 429 : 400;
@@ -44,6 +40,8 @@ const doLogin: RequestHandler = async (req, res) => {
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.userId = user.id;
   req.session.sessionVersion = user.session_version;
+  req.session.seenAt = Date.now();
+  startSessionToken(req, res);
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
   res.redirect(303, safeNext(input.next));
 };
@@ -63,7 +61,8 @@ const switchLang: RequestHandler = (req, res) => {
 
 export const routes: RouteDef[] = [
   get('/login', 'public', showLogin),
-  { ...post('/login', 'public', doLogin), before: [perAddress] },
+  // Throttling (per address and per account and address) is counted in the service, in the database.
+  post('/login', 'public', doLogin),
   post('/logout', 'user', doLogout),
   get('/', 'user', home),
   get('/lang/:lang', 'public', switchLang),

@@ -6,8 +6,36 @@ import { ROLES, type Role } from '../web/routing.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { countRecentFailures, findLoginCandidates, type UserRow } from './queries.ts';
 
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+// Login throttling. Counting wrong passwords per account alone let anyone lock anyone out (five
+// wrong passwords and the right one was refused too), so failures are counted:
+//  - per (account, address): five in the window and that address may not try that account again,
+//    even with the right password (it is the one guessing);
+//  - per address: twenty in the window, whatever the accounts, and the address is stopped;
+//  - per account, from every address: beyond ten, each attempt on the account is slowed down
+//    (a distributed guess gets slower, the owner still gets in, a few seconds later at worst).
+// A right password from an address that is not itself throttled always gets in. The counts come
+// from the audit log (login.failed rows with their ip), so every process of the app shares them.
+export const LOGIN_LIMITS = {
+  windowMs: 15 * 60 * 1000,
+  perPair: 5,
+  perAddress: 20,
+  slowAfter: 10,
+  slowStepMs: 250,
+  slowMaxMs: 3000,
+};
+
+/** How long an attempt on an account with `failures` recent failures (from any address) waits. */
+export function slowdownMs(failures: number): number {
+  if (failures < LOGIN_LIMITS.slowAfter) return 0;
+  return Math.min(LOGIN_LIMITS.slowMaxMs, (failures - LOGIN_LIMITS.slowAfter + 1) * LOGIN_LIMITS.slowStepMs);
+}
+
+/**
+ * A hash of a random password, checked when the login names no user (or one without a password),
+ * so that an unknown username costs the same scrypt as a known one with a wrong password.
+ */
+let dummyHash: Promise<string> | null = null;
+const dummy = () => (dummyHash ??= hashPassword(`dummy-${Math.random()}-${Date.now()}`));
 
 export interface NewUser {
   username: string;
@@ -75,15 +103,24 @@ export async function attemptLogin(db: Db, login: string, password: string, ip: 
   const candidates = await findLoginCandidates(db, login);
   // One user: its username is the throttled account. A RUC naming several users: the RUC is.
   const only = candidates.length === 1 ? candidates[0] : undefined;
-  const accountKey = only?.username ?? login;
-  const since = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString();
-  if ((await countRecentFailures(db, accountKey, since)) >= MAX_FAILURES) {
+  const accountKey = (only?.username ?? login).slice(0, 64);
+  const since = new Date(Date.now() - LOGIN_LIMITS.windowMs).toISOString();
+  const throttled = (await countRecentFailures(db, { ip }, since)) >= LOGIN_LIMITS.perAddress
+    || (await countRecentFailures(db, { account: accountKey, ip }, since)) >= LOGIN_LIMITS.perPair;
+  if (throttled) {
     await audit(db, { id: only?.id ?? null, username: accountKey, ip }, 'login.throttled', 'user', accountKey);
     return { ok: false, reason: 'throttled' };
   }
+  const wait = slowdownMs(await countRecentFailures(db, { account: accountKey }, since));
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+
+  // Every path checks one password at least: an unknown user, an invited one (no password yet)
+  // and an inactive one cost the same scrypt as a wrong password.
   let user: UserRow | undefined;
+  if (candidates.length === 0) await verifyPassword(password, await dummy());
   for (const c of candidates) {
-    if (c.active && (await verifyPassword(password, c.password_hash))) { user = c; break; }
+    const ok = await verifyPassword(password, c.password_hash ?? await dummy());
+    if (ok && c.password_hash && c.active) { user = c; break; }
   }
   if (!user) {
     await audit(db, { id: only?.id ?? null, username: accountKey, ip }, 'login.failed', 'user', accountKey);

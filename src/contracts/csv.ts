@@ -1,6 +1,6 @@
 // The schedule as CSV (GET /quote.csv and /contracts/<id>/schedule.csv share these columns):
 // n,due_date,principal,interest,installment,balance — soles with a dot and two decimals.
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../web/csv.ts';
 import { toSolesString } from '../domain/money.ts';
 import type { ScheduleRowDb } from './queries.ts';
 
@@ -10,9 +10,8 @@ export const SCHEDULE_COLUMNS = ['n', 'due_date', 'principal', 'interest', 'inst
 export type ScheduleCsvRow = Omit<ScheduleRowDb, 'contract_id'>;
 
 export function scheduleCsv(rows: readonly ScheduleCsvRow[]): string {
-  return stringify(rows.map((r) => [String(r.n), r.due_date, toSolesString(r.principal_cents),
-    toSolesString(r.interest_cents), toSolesString(r.installment_cents), toSolesString(r.balance_cents)]),
-  { header: true, columns: SCHEDULE_COLUMNS });
+  return toCsv(SCHEDULE_COLUMNS, rows.map((r) => [String(r.n), r.due_date, toSolesString(r.principal_cents),
+    toSolesString(r.interest_cents), toSolesString(r.installment_cents), toSolesString(r.balance_cents)]));
 }
 
 /** Totals of a schedule for the screens: principal (= the price), interest, all installments. */

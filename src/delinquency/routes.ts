@@ -6,7 +6,7 @@
 //   POST /contracts/:id/rescission              resolution_number, resolution_date, compensation, penalty
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
+import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { parseInput } from '../web/errors.ts';
 import { isoDate, optionalIsoDate, requiredText, soles } from '../web/fields.ts';
@@ -60,7 +60,7 @@ const showReport: RequestHandler = async (req, res) => {
 
 const reportCsv: RequestHandler = async (req, res) => {
   const r = await report(req);
-  sendCsv(res, `morosidad-${r.as_of}.csv`, stringify(delinquencyCsv(r.lines)));
+  sendCsv(res, `morosidad-${r.as_of}.csv`, rowsToCsv(delinquencyCsv(r.lines)));
 };
 
 async function actionLocals(req: Request) {

@@ -1,5 +1,7 @@
 // Areas are integer square decimetres (1 dm² = 0.01 m²), so "m² with two decimals" is exact.
 export const PARK_AREA_DM2 = 80_000_000; // 80 ha = 800,000 m²
+/** No lot can be larger than the park itself: the bound on every area entered. */
+export const MAX_AREA_DM2 = PARK_AREA_DM2;
 
 const AREA_RE = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 

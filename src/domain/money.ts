@@ -18,18 +18,55 @@ export function sum(values: readonly number[]): Cents {
   return cents(total);
 }
 
-const SOLES_RE = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
+/**
+ * The largest amount the app accepts anywhere (a price, a payment, a budget): S/ 10,000,000,000.00.
+ * Far above any sale in the park, and low enough that every sum the rules make of such amounts
+ * (600 installments of interest at 100% a year included) stays a safe integer of céntimos.
+ */
+export const MAX_AMOUNT_CENTS = 1_000_000_000_000 as Cents;
+
+export type SolesReading = { ok: true; cents: Cents } | { ok: false; error: 'format' | 'ambiguous' | 'negative' | 'too_large' };
+
+const PLAIN_RE = /^(\d+)(?:\.(\d{1,2}))?$/; //            1416.67   1416
+const COMMA_GROUPS_RE = /^(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$/; // 18,049.50  1,234
+const SPACE_GROUPS_RE = /^(\d{1,3}(?: \d{3})+)(?:\.(\d{1,2}))?$/; // 18 049.50
+const DECIMAL_COMMA_RE = /^(\d+),(\d{1,2})$/; //         120330,00  (one comma, one or two digits)
+const NUMBERISH_RE = /^[\d.,' ]+$/;
 
 /**
- * Parses soles as written in forms and CSV: digits, an optional dot and at most two decimals,
- * no thousands separator ("1416.67", "1416.5", "1416"). Returns null for anything else.
+ * Reads soles as a person in Peru writes them, and as the screens show them: an optional `S/`
+ * (or `S/.`), digits with a dot for decimals (at most two) and optionally commas (or spaces)
+ * between groups of three for thousands: `1416.67`, `18,049.50`, `S/ 120330`. A single comma
+ * followed by one or two digits can only be a decimal comma (`120330,00`). Anything a reader could
+ * take two ways is refused as ambiguous rather than guessed: a dot followed by three digits (`1.234`:
+ * one sol or a thousand?), a dot before a comma (`1.234,50`), groups that are not of three
+ * (`1,23,4`). A minus sign is reported as such, and nothing above MAX_AMOUNT_CENTS is accepted.
+ */
+export function readSoles(input: string): SolesReading {
+  let text = input.replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+  text = text.replace(/^s\/\.?\s*/i, '');
+  if (/^[-\u2212]/.test(text)) {
+    return readSoles(text.slice(1)).ok || /^\s*\d/.test(text.slice(1)) ? { ok: false, error: 'negative' } : { ok: false, error: 'format' };
+  }
+  const m = PLAIN_RE.exec(text) ?? COMMA_GROUPS_RE.exec(text) ?? SPACE_GROUPS_RE.exec(text) ?? DECIMAL_COMMA_RE.exec(text);
+  if (!m) {
+    // Digits and separators that fit no reading above: some other convention, or a typo.
+    return NUMBERISH_RE.test(text) && /\d/.test(text) && /[.,]/.test(text) ? { ok: false, error: 'ambiguous' } : { ok: false, error: 'format' };
+  }
+  const whole = m[1]!.replace(/[, ]/g, '').replace(/^0+(?=\d)/, '');
+  if (whole.length > 11) return { ok: false, error: 'too_large' };
+  const value = Number(whole) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  if (value > MAX_AMOUNT_CENTS) return { ok: false, error: 'too_large' };
+  return { ok: true, cents: cents(value) };
+}
+
+/**
+ * Soles as forms and CSV files carry them (see readSoles for what is accepted), or null when the
+ * text is not an amount of soles from 0 to MAX_AMOUNT_CENTS.
  */
 export function parseSoles(text: string): Cents | null {
-  const m = SOLES_RE.exec(text.trim());
-  if (!m) return null;
-  const whole = Number(m[1]);
-  const frac = Number((m[2] ?? '').padEnd(2, '0'));
-  return cents(whole * 100 + frac);
+  const r = readSoles(text);
+  return r.ok ? r.cents : null;
 }
 
 /** "1416.67": the form and CSV format (dot, two decimals, no separators). */

@@ -1,7 +1,17 @@
 // The payment plan of a sale: row 0 is the down payment (due on the contract date), rows 1..n
 // the monthly installments. Pure: terms in, rows out, exact to the céntimo.
-import { cents, divRoundHalfUp, percentOf, type Cents } from './money.ts';
+import { cents, divRoundHalfUp, MAX_AMOUNT_CENTS, percentOf, type Cents } from './money.ts';
 import { addMonths, type IsoDate } from './dates.ts';
+
+/**
+ * Bounds of the terms, which the forms enforce with a message. Together they keep every figure
+ * of a schedule a safe integer: a whole park (80 ha, MAX_AREA_DM2) at the highest price per m² costs
+ * S/ 8,000,000,000.00 ≤ MAX_AMOUNT_CENTS, and 600 months of interest at 100% a year on the largest
+ * amount add up to less than 5·10^13 céntimos.
+ */
+export const MAX_PRICE_PER_M2_CENTS = 1_000_000; // S/ 10,000.00 per m²
+export const MAX_INSTALLMENTS = 600; // fifty years
+export const MAX_RATE_PPM = 1_000_000; // 100% a year
 
 export interface SaleTerms {
   price_cents: number;
@@ -35,10 +45,10 @@ export function listPrice(area_dm2: number, price_per_m2_cents: number): Cents {
 
 export function buildSchedule(terms: SaleTerms): Schedule {
   const { price_cents, date, down_payment_ppm, installment_count: n, annual_rate_ppm: a } = terms;
-  if (!Number.isSafeInteger(price_cents) || price_cents <= 0) throw new RangeError('price must be > 0');
-  if (!Number.isInteger(n) || n < 1) throw new RangeError('installment_count must be ≥ 1');
+  if (!Number.isSafeInteger(price_cents) || price_cents <= 0 || price_cents > MAX_AMOUNT_CENTS) throw new RangeError('price out of range');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INSTALLMENTS) throw new RangeError('installment_count out of range');
   if (down_payment_ppm < 0 || down_payment_ppm > 1_000_000) throw new RangeError('down payment out of range');
-  if (a < 0) throw new RangeError('rate must be ≥ 0');
+  if (!Number.isInteger(a) || a < 0 || a > MAX_RATE_PPM) throw new RangeError('rate out of range');
 
   const down = percentOf(price_cents, down_payment_ppm);
   const financed = cents(price_cents - down);

@@ -2,7 +2,7 @@
 // read top to bottom. Staff read; managers write.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../web/csv.ts';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { FormError, HttpError, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
@@ -172,17 +172,16 @@ const saveMembershipAction = formAction({
 });
 
 const membersPage: RequestHandler = async (req, res) => {
-  const filters = memberListQuery.parse(req.query);
+  const filters = parseInput(memberListQuery, req.query);
   const members = await listMembers(req.ctx.db, filters.status);
   res.render('firms/members', { title: t(req.lang, 'members.title'), members, filters, statuses: MEMBERSHIP_STATUSES });
 };
 
 const membersCsv: RequestHandler = async (req, res) => {
-  const filters = memberListQuery.parse(req.query);
+  const filters = parseInput(memberListQuery, req.query);
   const members = await listMembers(req.ctx.db, filters.status);
-  const body = stringify(members.map((m: Record<string, string>) => [m.ruc, m.name, m.member_number, m.joined_on, m.status]), {
-    header: true, columns: ['ruc', 'name', 'member_number', 'joined_on', 'status'],
-  });
+  const body = toCsv(['ruc', 'name', 'member_number', 'joined_on', 'status'],
+    members.map((m: Record<string, string>) => [m.ruc, m.name, m.member_number, m.joined_on, m.status]));
   sendCsv(res, 'socias-acipias.csv', body);
 };
 

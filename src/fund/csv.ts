@@ -1,12 +1,12 @@
 // The finance reports as CSV: a header row, soles as "1234.56", dates and months as ISO text.
 // The columns are a public contract (see the README): add at the end, never rename.
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../web/csv.ts';
 import { toSolesString as s } from '../domain/money.ts';
 import { METHODS, type AccountBalance, type BudgetLine, type Collections, type FundStatement, type InflowMonth, type ReceivableLine } from '../domain/fund-reports.ts';
 import type { Reconciliation } from '../domain/fund-reconciliation.ts';
 import type { CashDepositRow } from './queries.ts';
 
-const csv = (columns: string[], rows: string[][]) => stringify(rows, { header: true, columns });
+const csv = (columns: string[], rows: string[][]) => toCsv(columns, rows);
 
 export const RECONCILIATION_COLUMNS = ['check', 'left', 'right', 'difference'];
 export const reconciliationCsv = (r: Reconciliation) =>

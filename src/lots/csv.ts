@@ -1,10 +1,11 @@
 // The lots CSV (export and import share its columns, a public contract in INTERFACES.md):
 // code,block,area_m2,owner,land_use,status,price_per_m2. Areas and prices with a dot and two
 // decimals; owner, land use and status as their ascii codes.
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../web/csv.ts';
 import { parse } from 'csv-parse/sync';
-import { parseAreaM2, toM2String } from '../domain/area.ts';
+import { MAX_AREA_DM2, parseAreaM2, toM2String } from '../domain/area.ts';
 import { parseSoles, toSolesString } from '../domain/money.ts';
+import { MAX_PRICE_PER_M2_CENTS } from '../domain/schedule.ts';
 import { isLandUse, isOwner, parseLotCode, type LandUse, type Owner } from '../domain/lot-code.ts';
 import type { Message } from '../web/errors.ts';
 import type { LotRow } from './queries.ts';
@@ -15,10 +16,8 @@ const REQUIRED_ON_IMPORT = CSV_COLUMNS.filter((c) => c !== 'status');
 export const MAX_IMPORT_ROWS = 5000;
 
 export function lotsCsv(lots: readonly LotRow[]): string {
-  return stringify(
-    lots.map((l) => [l.code, l.block, toM2String(l.area_dm2), l.owner, l.land_use, l.status, toSolesString(l.price_per_m2_cents)]),
-    { header: true, columns: [...CSV_COLUMNS] },
-  );
+  return toCsv(CSV_COLUMNS,
+    lots.map((l) => [l.code, l.block, toM2String(l.area_dm2), l.owner, l.land_use, l.status, toSolesString(l.price_per_m2_cents)]));
 }
 
 /** A lot read from a file, checked on its own (the park-wide checks come in the service). */
@@ -82,13 +81,13 @@ export function parseLotsCsv(text: string): { lots: ImportedLot[]; errors: LineE
     const block = at(record, 'block').toUpperCase();
     if (parsed && block && block !== parsed.block) fail({ key: 'lots.import.errors.block', params: { block, code: parsed.code } });
     const area = parseAreaM2(at(record, 'area_m2'));
-    if (area === null || area <= 0) fail({ key: 'lots.import.errors.area', params: { value: at(record, 'area_m2') } });
+    if (area === null || area <= 0 || area > MAX_AREA_DM2) fail({ key: 'lots.import.errors.area', params: { value: at(record, 'area_m2') } });
     const owner = at(record, 'owner').toLowerCase();
     if (!isOwner(owner)) fail({ key: 'lots.import.errors.owner', params: { value: at(record, 'owner') } });
     const landUse = at(record, 'land_use').toLowerCase();
     if (!isLandUse(landUse)) fail({ key: 'lots.import.errors.land_use', params: { value: at(record, 'land_use') } });
     const price = parseSoles(at(record, 'price_per_m2'));
-    if (price === null || price <= 0) fail({ key: 'lots.import.errors.price', params: { value: at(record, 'price_per_m2') } });
+    if (price === null || price <= 0 || price > MAX_PRICE_PER_M2_CENTS) fail({ key: 'lots.import.errors.price', params: { value: at(record, 'price_per_m2') } });
     if (errors.length > before || !parsed || area === null || price === null || !isOwner(owner) || !isLandUse(landUse)) continue;
     lots.push({ line, code: parsed.code, block: parsed.block, number: parsed.number, area_dm2: area, owner, land_use: landUse, price_per_m2_cents: price });
   }

@@ -6,7 +6,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { parseInput } from '../web/errors.ts';
-import { areaM2, choice, isoDate, positiveSoles, requiredText } from '../web/fields.ts';
+import { areaM2, choice, isoDate, pricePerM2, requiredText } from '../web/fields.ts';
 import { translate, t } from '../web/i18n.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -42,7 +42,7 @@ const lotFields = {
   area_m2: areaM2(),
   land_use: choice(LAND_USES),
   owner: choice(OWNERS),
-  price_per_m2: positiveSoles(),
+  price_per_m2: pricePerM2(),
 };
 const newLotForm = z.object({ code: lotCode(), ...lotFields });
 const editLotForm = z.object(lotFields);

@@ -6,13 +6,14 @@
 //   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
+import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
+import { toSolesString } from '../domain/money.ts';
 import { loadContract } from '../contracts/queries.ts';
 import { addContractPageSection } from '../contracts/page-sections.ts';
 import { accountOf } from './account.ts';
@@ -31,22 +32,56 @@ const paymentSchema = z.object({
   form_token: z.string().trim().optional().transform((v) => (v && TOKEN_RE.test(v) ? v : null)),
 });
 
+/**
+ * The POST requires the form's one-time token (32 hex digits, as GET …/payments/new gives it): it is
+ * what makes a resubmission return the first receipt instead of writing a second. A script reads
+ * the form for it, as a browser does; without it (or malformed) nothing is written (400).
+ */
+const paymentPostSchema = paymentSchema.extend({
+  form_token: z.unknown().refine((v) => typeof v === 'string' && TOKEN_RE.test(v.trim()), 'payments.errors.form_token')
+    .transform((v) => (v as string).trim()),
+});
+
 const reverseSchema = z.object({ reason: requiredText(500) });
 const asOfSchema = z.object({ as_of: optionalIsoDate() });
 
 /** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
 const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
 
+/**
+ * The amounts a person usually pays, as of today, each a link that fills the form and shows its
+ * preview (a GET: no script needed): what is overdue (late fees included), that plus the next
+ * installment, the next installment when nothing is overdue, and the whole balance.
+ */
+function amountChoices(contractId: number, summary: ReturnType<typeof summaryOf>, today: string, token: string) {
+  const href = (amount: number) => `/contracts/${contractId}/payments/new?${new URLSearchParams({
+    form_token: token, date: today, method: 'cash', amount: toSolesString(amount) })}`;
+  const out: { key: string; amount_cents: number; href: string }[] = [];
+  const add = (key: string, amount: number) => {
+    if (amount > 0 && !out.some((o) => o.amount_cents === amount)) out.push({ key, amount_cents: amount, href: href(amount) });
+  };
+  const next = summary.next_due?.amount_cents ?? 0;
+  if (summary.overdue_cents > 0) {
+    add('payments.choice.overdue', summary.overdue_cents);
+    if (next > 0) add('payments.choice.overdue_and_next', summary.overdue_cents + next);
+  } else add('payments.choice.next', next);
+  add('payments.choice.balance', summary.outstanding_cents);
+  return out;
+}
+
 async function paymentFormLocals(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const today = req.ctx.clock.today();
   const { statement } = await accountOf(req.ctx.db, contract, today);
+  const summary = summaryOf(statement);
+  const form_token = tokenFrom(req.body?.form_token ?? req.query.form_token);
   return {
     title: t(req.lang, 'payments.new.title'),
-    contract, today, summary: summaryOf(statement),
+    contract, today, summary,
     payable: contract.status === 'awaiting_down_payment' || contract.status === 'active',
     methods: METHODS,
-    form_token: tokenFrom(req.body?.form_token ?? req.query.form_token),
+    form_token,
+    amountChoices: amountChoices(contract.id, summary, today, form_token),
   };
 }
 
@@ -78,9 +113,19 @@ const createPayment = formAction({
   locals: paymentFormLocals,
   act: async (req) => {
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
-    const input = parseInput(paymentSchema, req.body);
+    let input: z.infer<typeof paymentPostSchema>;
+    try {
+      input = parseInput(paymentPostSchema, req.body);
+    } catch (err) {
+      // The token is a hidden field: its message goes at the top of the form.
+      if (err instanceof FormError && err.fields.form_token) {
+        const { form_token: message, ...rest } = err.fields;
+        throw new FormError(400, { ...rest, _form: message });
+      }
+      throw err;
+    }
     // The same form sent again records nothing: say so rather than "recorded".
-    const again = input.form_token ? await findReceiptByToken(req.ctx.db, input.form_token) : undefined;
+    const again = await findReceiptByToken(req.ctx.db, input.form_token);
     const number = await recordPayment(req.ctx.db, contract.id, {
       date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference,
       form_token: input.form_token,
@@ -129,7 +174,7 @@ const showStatement: RequestHandler = async (req, res) => {
 
 const statementCsvRoute: RequestHandler = async (req, res) => {
   const page = await statementFor(req);
-  sendCsv(res, `estado-de-cuenta-${page.contract.number}-${page.statement.as_of}.csv`, stringify(statementCsv(page.statement)));
+  sendCsv(res, `estado-de-cuenta-${page.contract.number}-${page.statement.as_of}.csv`, rowsToCsv(statementCsv(page.statement)));
 };
 
 // The contract page shows the payments panel (views/partials/contract-payments.hbs) from this loader.

@@ -57,8 +57,10 @@ const showInvitation: RequestHandler = async (req, res) => {
 };
 
 const accept: RequestHandler = async (req, res) => {
-  const body = z.object({ password: z.string().default(''), password_confirm: z.string().default('') }).parse(req.body ?? {});
   try {
+    const body = parseInput(z.object({
+      password: z.string().max(200, 'errors.too_long').default(''), password_confirm: z.string().max(200, 'errors.too_long').default(''),
+    }), req.body);
     await acceptInvitation(req.ctx.db, String(req.params.token), body.password, body.password_confirm, req.ip ?? null);
     res.redirect(303, '/login?welcome=1');
   } catch (err) {

@@ -22,19 +22,25 @@ export class HttpError extends Error {
 export const notFound = () => new HttpError(404, 'errors.not_found');
 
 /**
- * Parses a form or query with zod. Schemas use i18n keys as their messages
+ * Parses a form or query with zod: every request input goes through here (not schema.parse), so
+ * that input no form sends (a field repeated: `a=1&a=2` arrives as an array) answers 400 with a
+ * message rather than 500. Schemas use i18n keys as their messages
  * (z.string().min(1, 'errors.required')); the first issue per field wins.
  */
 export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const fields: FieldErrors = {};
+  const given = (input ?? {}) as Record<string, unknown>;
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     if (fields[field]) continue;
+    if (Array.isArray(given[field])) { fields[field] = 'errors.repeated'; continue; }
     // zod's own messages (a missing field, a wrong type) are not keys: say "required/invalid".
-    fields[field] = issue.message.includes('.') && !issue.message.includes(' ')
-      ? issue.message
+    const isKey = issue.message.includes('.') && !issue.message.includes(' ');
+    const params = issue.code === 'custom' ? (issue as { params?: Record<string, string | number> }).params : undefined;
+    fields[field] = isKey
+      ? (params ? { key: issue.message, params } : issue.message)
       : issue.code === 'invalid_type' ? 'errors.required' : 'errors.invalid';
   }
   throw new FormError(400, fields);

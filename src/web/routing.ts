@@ -56,6 +56,8 @@ declare module 'express-session' {
   interface SessionData {
     userId?: number;
     sessionVersion?: number;
+    /** When the expiry was last pushed forward (ms since epoch): at most once a minute. */
+    seenAt?: number;
   }
 }
 

@@ -92,6 +92,13 @@ describe('recording a deposit', () => {
     expect(await accountBalance(t.db, '3101')).toBe(-2_433_334);
   });
 
+  it('a resubmission of the same deposit (same voucher) writes nothing and says so (409)', async () => {
+    const before = await written();
+    const res = await deposit({ date: '2025-12-31', amount: '22333.34', reference: 'dep-2025-12' });
+    expect(res.status).toBe(409);
+    expect(await written()).toEqual(before);
+  });
+
   it('shows the deposit with its journal entry', async () => {
     const res = await finance.get(`/finance/cash-deposits/${ids.december}`);
     expect(res.status).toBe(200);
@@ -109,8 +116,9 @@ describe('recording a deposit', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ date: '2026-11-26', amount: '100.00', reference: 'X-1' }, 'date', 'La fecha no puede ser posterior a hoy.'],
       [{ date: '2026-11-24', amount: '0', reference: 'X-1' }, 'amount', 'El monto debe ser mayor que cero.'],
-      [{ date: '2026-11-24', amount: '-5.00', reference: 'X-1' }, 'amount', 'Escriba un monto en soles con punto decimal y hasta dos decimales (ej. 1416.67).'],
-      [{ date: '2026-11-24', amount: '12,50', reference: 'X-1' }, 'amount', 'Escriba un monto en soles con punto decimal y hasta dos decimales (ej. 1416.67).'],
+      [{ date: '2026-11-24', amount: '-5.00', reference: 'X-1' }, 'amount', 'El monto debe ser mayor que cero.'],
+      [{ date: '2026-11-24', amount: '12.345', reference: 'X-1' }, 'amount', 'Monto ambiguo: use punto para los decimales (hasta dos) y, si quiere, coma para los miles (ej. 18,049.50 o 18049.50).'],
+      [{ date: '2026-11-24', amount: 'doce', reference: 'X-1' }, 'amount', 'Escriba un monto en soles, con punto para los decimales (ej. 1416.67, 18,049.50 o S/ 120330).'],
       [{ date: '2026-11-24', amount: '100.00', reference: '  ' }, 'reference', 'Este campo es obligatorio.'],
       [{ date: '2026-02-30', amount: '100.00', reference: 'X-1' }, 'date', 'Escriba una fecha válida'],
     ];

@@ -75,7 +75,7 @@ describe('projects', () => {
   it('refuses a bad code or budget (400) and a code already taken (409), writing nothing', async () => {
     const before = await written();
     const bad = await submit(finance, '/finance/projects/new', '/finance/projects',
-      { code: 'agua zona alta!', name: 'X', budget: '12,50', status: 'planned', description: '' });
+      { code: 'agua zona alta!', name: 'X', budget: 'doce', status: 'planned', description: '' });
     expect(bad.status).toBe(400);
     expect(text(bad.text)).toContain('Use de 2 a 32 letras, números o guiones (ej. AGUA-ZA).');
     expect(text(bad.text)).toContain('Escriba un monto en soles');

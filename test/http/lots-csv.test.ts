@@ -69,10 +69,10 @@ describe('CSV import (POST /lots/import)', () => {
     expect(listedProblems(res.text)).toEqual([
       '3: Código de lote no válido: «D1» (ej. C-07).',
       '4: La manzana «E» no corresponde al código D-02.',
-      '5: Área no válida: «12.345» (m² mayor que cero, con punto decimal y hasta dos decimales).',
+      '5: Área no válida: «12.345» (m² mayor que cero y hasta 800000 (el parque entero), con punto decimal y hasta dos decimales).',
       '6: Propietario no válido: «private» (municipal o ministry).',
       '7: Uso desconocido: «mining».',
-      '8: Precio por m² no válido: «0» (soles mayores que cero, con punto decimal).',
+      '8: Precio por m² no válido: «0» (soles mayores que cero y hasta 10000.00, con punto decimal).',
       '10: El lote D-07 se repite en el archivo (ya está en la línea 9).',
       '11: El lote C-07 ya existe en el parque.',
       '12: Se esperaban 7 columnas y hay 4.',

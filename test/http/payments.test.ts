@@ -83,7 +83,9 @@ describe('POST /contracts/<id>/payments', () => {
 
   it('refuses bad amounts, future dates, dates before the contract and a transfer without reference (400)', async () => {
     const cases: [Record<string, string>, string, string][] = [
-      [{ date: '2026-11-25', amount: '12,50', method: 'cash' }, 'amount', 'Escriba un monto en soles'],
+      [{ date: '2026-11-25', amount: 'doce', method: 'cash' }, 'amount', 'Escriba un monto en soles'],
+      [{ date: '2026-11-25', amount: '1.250,50', method: 'cash' }, 'amount', 'Monto ambiguo'],
+      [{ date: '2026-11-25', amount: '-12.50', method: 'cash' }, 'amount', 'El monto debe ser mayor que cero.'],
       [{ date: '2026-11-25', amount: '0', method: 'cash' }, 'amount', 'El monto debe ser mayor que cero.'],
       [{ date: '2026-11-26', amount: '10.00', method: 'cash' }, 'date', 'La fecha no puede ser posterior a hoy.'],
       [{ date: '2026-11-24', amount: '10.00', method: 'cash' }, 'date', 'La fecha no puede ser anterior a la del contrato (25/11/2026).'],
@@ -154,5 +156,45 @@ describe('who sees a receipt', () => {
     expect((await buyer.get('/receipts/R001-99999999')).status).toBe(404);
     expect((await buyer.get(page(c.id))).status).toBe(403);
     expect((await request(t.app).get('/receipts/R001-00000001')).status).toBe(303);
+  });
+});
+
+describe('a payment POST without the form token (issue 10, item 8)', () => {
+  it('is refused (400) when form_token is missing or malformed, writing nothing', async () => {
+    const form = await manager.get(page(c.id));
+    for (const form_token of [undefined, '', 'abc', 'g'.repeat(32), `${'a'.repeat(32)}x`]) {
+      const before = [await count('receipts'), await count('journal_entries')];
+      const data: Record<string, string> = { _csrf: csrfFrom(form.text), date: '2026-11-25', amount: '10.00', method: 'cash', reference: '' };
+      if (form_token !== undefined) data.form_token = form_token;
+      const res = await manager.post(`/contracts/${c.id}/payments`).type('form').send(data);
+      expect(res.status, String(form_token)).toBe(400);
+      expect(text(res.text)).toContain('Falta el código de un solo uso del formulario (form_token) o no es válido');
+      expect([await count('receipts'), await count('journal_entries')]).toEqual(before);
+    }
+  });
+
+  it('takes an amount as the screens show it ("S/ 1,416.67")', async () => {
+    const form = await manager.get(page(c.id));
+    const token = /name="form_token" value="([0-9a-f]{32})"/.exec(form.text)![1]!;
+    const res = await manager.post(`/contracts/${c.id}/payments`).type('form')
+      .send({ _csrf: csrfFrom(form.text), form_token: token, date: '2026-11-25', amount: 'S/ 1,416.67', method: 'cash', reference: '' });
+    expect(res.status).toBe(303);
+    expect((await t.db('receipts').where({ form_token: token }).first()).amount_cents).toBe(141_667);
+  });
+});
+
+describe('the amounts offered on the payment form (issue 10, item 13)', () => {
+  it('offers the next installment and the whole balance, each a link to the preview with that amount', async () => {
+    const other = await sale(t.db, { date: '2026-11-25', today: t.today });
+    const form = await manager.get(page(other.id));
+    const links = [...form.text.matchAll(/<a class="button" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'), textOf(m[2]!)]);
+    expect(links.map(([, label]) => label)).toEqual(['Próxima cuota: S/ 15,000.00', 'Todo el saldo: S/ 100,000.00']);
+    const token = /name="form_token" value="([0-9a-f]{32})"/.exec(form.text)![1]!;
+    const [href] = links[1]!;
+    expect(href).toBe(`/contracts/${other.id}/payments/new?form_token=${token}&date=2026-11-25&method=cash&amount=100000.00`);
+    const preview = await manager.get(href!);
+    expect(preview.status).toBe(200);
+    expect(text(preview.text)).toContain('Vista previa de la aplicación');
+    expect(preview.text).toContain(`name="form_token" value="${token}"`);
   });
 });

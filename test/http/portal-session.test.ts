@@ -26,15 +26,20 @@ const sessionRow = (sid: string) => t.db('sessions').where({ sid }).first();
 
 describe('session fixation', () => {
   it('drops a session id planted before login: a new id afterwards, the planted one not logged in', async () => {
-    // The attacker opens the login page and keeps the session id it is given…
+    // The login page hands out no session id (nothing to plant), so the attacker logs in as
+    // itself and keeps the session id it is given…
     const attackerPage = await request(t.app).get('/login');
-    const planted = sidCookie(attackerPage)!;
+    expect(sidCookie(attackerPage)).toBeUndefined();
+    const anon = ([] as string[]).concat(attackerPage.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+    const attackerLogin = await request(t.app).post('/login').set('Cookie', anon).type('form')
+      .send({ _csrf: csrfFrom(attackerPage.text), username: 'gerente', password: PASSWORD });
+    const planted = sidCookie(attackerLogin)!;
     expect(planted).toMatch(/^ilo\.sid=s%3A/);
     const plantedId = sidOf(planted)!;
     expect(await sessionRow(plantedId)).toBeTruthy();
 
     // …and plants it in the buyer's browser, who logs in with the firm's RUC.
-    const page = await request(t.app).get('/login').set('Cookie', planted);
+    const page = await request(t.app).get('/firms').set('Cookie', planted);
     expect(sidOf(sidCookie(page) ?? planted)).toBe(plantedId); // the planted session is used as is…
     const res = await request(t.app).post('/login').set('Cookie', planted).type('form')
       .send({ _csrf: csrfFrom(page.text), username: park.a.ruc, password: PASSWORD });
@@ -102,7 +107,9 @@ describe('session fixation', () => {
   });
 
   it('sets the session cookie HttpOnly and SameSite=Lax, with the idle lifetime', async () => {
-    const page = await request(t.app).get('/login');
+    const agent = request.agent(t.app);
+    const loginPage = await agent.get('/login');
+    const page = await agent.post('/login').type('form').send({ _csrf: csrfFrom(loginPage.text), username: BUYER_A, password: PASSWORD });
     const header = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((c) => c.startsWith('ilo.sid='))!;
     expect(header).toMatch(/; HttpOnly/i);
     expect(header).toMatch(/; SameSite=Lax/i);

@@ -51,9 +51,10 @@ describe('GET /quote.csv', () => {
     expect(noPrice.headers['content-type']).toContain('text/plain');
     expect(noPrice.text).toMatch(/^price: /);
 
-    const badPrice = await request(t.app).get('/quote.csv?price=100,000&date=2026-01-31');
+    // "100,000" is now read as a hundred thousand (comma thousands, as screens show amounts).
+    const badPrice = await request(t.app).get('/quote.csv?price=100.000&date=2026-01-31');
     expect(badPrice.status).toBe(400);
-    expect(badPrice.text).toContain('price: Escriba un monto en soles');
+    expect(badPrice.text).toContain('price: Monto ambiguo');
 
     const badDate = await request(t.app).get('/quote.csv?price=1000&date=2026-02-30');
     expect(badDate.status).toBe(400);

@@ -115,11 +115,15 @@ export async function login(app: Express, username: string, password = PASSWORD)
   return agent;
 }
 
-/** Reads `pageUrl` for the token as a browser would, then posts `data` to `postUrl`. */
+/**
+ * Reads `pageUrl` for the token as a browser would, then posts `data` to `postUrl`. A one-time
+ * `form_token` the page carries (the payment form) goes along too, unless `data` sets its own.
+ */
 export async function submit(agent: Agent, pageUrl: string, postUrl: string, data: Record<string, string>) {
   const page = await agent.get(pageUrl);
   if (page.status !== 200) throw new Error(`GET ${pageUrl} answered ${page.status}`);
-  return agent.post(postUrl).type('form').send({ _csrf: csrfFrom(page.text), ...data });
+  const formToken = /name="form_token" value="([^"]+)"/.exec(page.text)?.[1];
+  return agent.post(postUrl).type('form').send({ _csrf: csrfFrom(page.text), ...(formToken ? { form_token: formToken } : {}), ...data });
 }
 
 /** The visible text of an HTML page, whitespace folded, for assertions on what a person reads. */

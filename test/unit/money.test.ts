@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cents, divRoundHalfUp, formatSoles, parseSoles, percentOf, sum, toSolesString, ZERO } from '../../src/domain/money.ts';
+import { cents, divRoundHalfUp, formatSoles, MAX_AMOUNT_CENTS, parseSoles, readSoles, percentOf, sum, toSolesString, ZERO } from '../../src/domain/money.ts';
 
 const NBSP = '\u00a0'; // what es-PE puts between "S/" and the figure
 
@@ -22,12 +22,31 @@ describe('cents', () => {
 describe('parseSoles', () => {
   it.each([
     ['1416.67', 141_667], ['1416.5', 141_650], ['1416', 141_600], ['0.01', 1], ['0', 0], [' 85000.00 ', 8_500_000],
-    ['9999999999999.99', 999_999_999_999_999],
+    ['10000000000.00', 1_000_000_000_000],
+    // As the screens show amounts and as a Peruvian user types them: comma thousands, dot decimals.
+    ['18,049.50', 1_804_950], ['1,416.67', 141_667], ['1,234', 123_400], ['1,000,000', 100_000_000],
+    ['S/ 120330', 12_033_000], ['S/120330', 12_033_000], ['s/ 1,416.67', 141_667], ['S/. 25.50', 2_550],
+    [`S/${NBSP}18,049.50`, 1_804_950], ['18 049.50', 1_804_950],
+    // A single comma followed by one or two digits can only be a decimal comma.
+    ['120330,00', 12_033_000], ['1416,5', 141_650],
   ])('%s → %i céntimos', (text, value) => {
     expect(parseSoles(text)).toBe(value);
   });
-  it.each(['1,416.67', '1416.678', '-1', '', '.5', '1.', 'S/ 10', '1e3', '12 000'])('refuses %j', (text) => {
+  it.each(['1416.678', '-1', '', '.5', '1.', 'S/', '1e3', '12 00', '10000000000.01', '99999999999999999999'])('refuses %j', (text) => {
     expect(parseSoles(text)).toBeNull();
+  });
+  it.each([
+    ['abc', 'format'], ['1e3', 'format'], ['', 'format'], ['S/', 'format'],
+    ['1.234', 'ambiguous'], ['1.234,5', 'ambiguous'], ['1.234,50', 'ambiguous'], ['1,23,4', 'ambiguous'],
+    ['12,34,567.00', 'ambiguous'], ['1,2345', 'ambiguous'], ['1.000.000', 'ambiguous'], ['1,234,5', 'ambiguous'],
+    ['-1', 'negative'], ['-18,049.50', 'negative'], ['S/ -5', 'negative'], ['−5.00', 'negative'],
+    ['10000000000.01', 'too_large'], ['99999999999999999999', 'too_large'],
+  ])('%j is refused as %s', (text, error) => {
+    expect(readSoles(text)).toEqual({ ok: false, error });
+  });
+  it('bounds every amount at S/ 10,000,000,000.00', () => {
+    expect(MAX_AMOUNT_CENTS).toBe(1_000_000_000_000);
+    expect(readSoles('10,000,000,000.00')).toEqual({ ok: true, cents: MAX_AMOUNT_CENTS });
   });
 });
 

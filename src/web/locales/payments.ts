@@ -3,6 +3,12 @@
 export default {
   es: {
     'payments.new.title': 'Registrar pago',
+    'payments.choice.title': 'Pagar (al día de hoy)',
+    'payments.choice.overdue': 'Lo vencido',
+    'payments.choice.overdue_and_next': 'Lo vencido y la próxima cuota',
+    'payments.choice.next': 'Próxima cuota',
+    'payments.choice.balance': 'Todo el saldo',
+    'payments.errors.form_token': 'Falta el código de un solo uso del formulario (form_token) o no es válido: vuelva a abrir el formulario de pago. No se registró nada.',
     'payments.lot': 'Lote',
     'payments.date': 'Fecha del pago',
     'payments.date_hint': 'Los pagos antiguos se registran con su fecha real.',
@@ -177,6 +183,12 @@ export default {
   } as Record<string, string>,
   en: {
     'payments.new.title': 'Record a payment',
+    'payments.choice.title': 'Pay (as of today)',
+    'payments.choice.overdue': 'What is overdue',
+    'payments.choice.overdue_and_next': 'Overdue and the next installment',
+    'payments.choice.next': 'Next installment',
+    'payments.choice.balance': 'The whole balance',
+    'payments.errors.form_token': 'The form’s one-time code (form_token) is missing or not valid: open the payment form again. Nothing was recorded.',
     'payments.lot': 'Lot',
     'payments.date': 'Payment date',
     'payments.date_hint': 'Past payments are entered with their real date.',
