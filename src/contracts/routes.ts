@@ -18,7 +18,7 @@ import {
 import { scheduleCsv, scheduleTotals } from './csv.ts';
 import { contractPageSections } from './page-sections.ts';
 import { resolveLotCode } from '../lots/service.ts';
-import { firstOf, pageParam, pager } from '../web/paging.ts';
+import { pageParam, pager } from '../web/paging.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -39,7 +39,8 @@ async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
 }
 
 const listQuery = z.object({
-  q: z.preprocess(firstOf, z.string().trim().max(100).optional()).catch(undefined).transform((v) => v || undefined),
+  // Sent twice or too long: 400 with the message (parseInput), as every input.
+  q: z.string().trim().max(100).optional().transform((v) => v || undefined),
   status: z.enum(CONTRACT_STATUSES).optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
   page: pageParam(),

@@ -18,7 +18,7 @@ import {
   MEMBERSHIP_STATUSES,
 } from './queries.ts';
 import { createFirm, saveMembership, SECTORS, updateFirm } from './service.ts';
-import { firstOf, pageParam, pager } from '../web/paging.ts';
+import { pageParam, pager } from '../web/paging.ts';
 
 /** Days ahead that the licence list looks for expiries. */
 const LICENCE_WINDOW_DAYS = 30;
@@ -60,7 +60,8 @@ const membershipSchema = z.object({
 });
 
 const firmListQuery = z.object({
-  q: z.preprocess(firstOf, z.string().trim().max(200).optional()).catch(undefined).transform((v) => v || undefined),
+  // Sent twice or too long: 400 with the message (parseInput), as every input.
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
   membership: z.enum([...MEMBERSHIP_STATUSES, 'none']).optional().catch(undefined),
   page: pageParam(),
 });

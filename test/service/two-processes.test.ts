@@ -51,7 +51,8 @@ async function startServer(): Promise<{ proc: ChildProcess; base: string }> {
 
 /** A browser's cookie jar for one session, used against either process. */
 class Browser {
-  cookie = '';
+  jar = new Map<string, string>();
+  get cookie() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
   async get(url: string) {
     const res = await fetch(url, { headers: { cookie: this.cookie }, redirect: 'manual' });
     this.keep(res);
@@ -66,8 +67,13 @@ class Browser {
     return { status: res.status, text: await res.text(), location: res.headers.get('location') };
   }
   private keep(res: Response) {
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('ilo.sid='));
-    if (set) this.cookie = set.split(';')[0]!;
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const eq = pair!.indexOf('=');
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /max-age=0|expires=Thu, 01 Jan 1970/i.test(set)) this.jar.delete(pair!.slice(0, eq));
+      else this.jar.set(pair!.slice(0, eq), value);
+    }
   }
 }
 const tokenOf = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
@@ -76,6 +82,7 @@ beforeAll(async () => {
   ({ db, dir, url } = await tempDb());
   await setRates(db, [['2010-01-01', 12000]]);
   await createUser(db, { username: 'gerente', role: 'manager', password: PASSWORD });
+  await createUser(db, { username: 'finanzas', role: 'finance', password: PASSWORD });
   const today = limaDate(new Date());
   const c = await sale(db, { date: '2026-01-15', today });
   contractId = c.id;
@@ -127,5 +134,17 @@ describe('two app processes on one database', () => {
       toSolesString(row1.late_fee_cents), toSolesString(row1.outstanding_cents), row1.status].join(','));
     expect(replay.total_paid_cents).toBe(1_500_000 + 8 * 141_667);
     expect((await verifyAccounts(db)).differences).toEqual([]);
+  });
+
+  it('count failed logins together: five wrong passwords spread over both stop the sixth try on either', { timeout: 60_000 }, async () => {
+    const [a, b] = servers as [typeof servers[0], typeof servers[0]];
+    const attempt = async (base: string, password: string) => {
+      const browser = new Browser();
+      const page = await browser.get(`${base}/login`);
+      return (await browser.post(`${base}/login`, { _csrf: tokenOf(page.text, '_csrf'), username: 'finanzas', password })).status;
+    };
+    for (let i = 0; i < 5; i++) expect(await attempt(i % 2 === 0 ? a.base : b.base, `equivocada-${i}`)).toBe(400);
+    expect(await attempt(a.base, PASSWORD)).toBe(429);
+    expect(await attempt(b.base, PASSWORD)).toBe(429);
   });
 });
