@@ -66,6 +66,8 @@ const ACCESS: Record<string, Rule> = {
   // Payments and receipts.
   'GET /contracts/:id/payments/new': MANAGERS,
   'POST /contracts/:id/payments': MANAGERS,
+  'GET /receipts': STAFF,
+  'GET /receipts.csv': STAFF,
   'GET /receipts/:number': 'user',
   'POST /receipts/:number/reverse': MANAGERS,
   'GET /contracts/:id/statement': 'user',
