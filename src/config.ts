@@ -10,6 +10,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Skip the demo park on an empty database (production installs start empty).
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  // Templates compiled once per process; `npm run dev` turns it off so that an edited view shows at once.
+  TEMPLATE_CACHE: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = z.infer<typeof schema> & { SESSION_SECRET: string };
