@@ -27,7 +27,10 @@ export function keepAlive<T extends object>(o: T): T {
 /** Beyond this many distinct SQL texts on one connection, new ones are no longer kept (a runaway guard). */
 const MAX_STATEMENTS = 10_000;
 
-/** Makes `conn.prepare` reuse one statement per SQL text, all kept alive, and keeps `conn` alive. */
+/**
+ * Makes `conn.prepare` reuse one statement per SQL text, all kept alive, and keeps `conn` alive.
+ * `conn.pragma` goes through it too (better-sqlite3's own prepares a statement behind the cache).
+ */
 export function reuseStatements(conn: RawSqlite): RawSqlite {
   const statements = new Map<string, ReturnType<RawSqlite['prepare']>>();
   const prepare = conn.prepare.bind(conn);
@@ -39,5 +42,16 @@ export function reuseStatements(conn: RawSqlite): RawSqlite {
     }
     return statement;
   }) as RawSqlite['prepare'];
+  // As better-sqlite3's pragma(): the rows, or with {simple: true} the first column of the first row.
+  conn.pragma = ((source: string, options: { simple?: boolean } = {}) => {
+    const statement = conn.prepare(`PRAGMA ${source}`);
+    if (!statement.reader) {
+      statement.run();
+      return options.simple ? undefined : [];
+    }
+    if (!options.simple) return statement.all();
+    const row = statement.get() as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : Object.values(row)[0];
+  }) as RawSqlite['pragma'];
   return keepAlive(conn);
 }
