@@ -29,6 +29,6 @@ start() {
 start "npm start, new database (build if stale, migrations, demo park)" npm start --silent
 grep -q "Parque Industrial de Ilo: http://localhost:$port" "$dir/out" || { echo "start-check: no URL printed"; cat "$dir/out"; exit 1; }
 start "npm start, existing database" npm start --silent
-start "node dist/src/server.js, existing database" node dist/src/server.js
+start "node dist/src/main.js, existing database" node dist/src/main.js
 limit=${START_LIMIT_MS:-5000}
 if [ "$ms" -gt "$limit" ]; then echo "start-check: a start on an existing database took $ms ms (limit $limit ms)"; exit 1; fi
