@@ -51,6 +51,9 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
     helpers,
   }));
   app.set('view engine', 'hbs');
+  // Express turns this on only when NODE_ENV=production; every other start compiled each template
+  // (views, layout, partials) again on every request.
+  app.set('view cache', ctx.config.TEMPLATE_CACHE === 'on');
   app.set('views', path.join(ROOT_DIR, 'views'));
 
   app.use(helmet({

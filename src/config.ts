@@ -15,6 +15,8 @@ const schema = z.object({
   // (a proxy on this machine, the default), `off`, a number of hops, or addresses/CIDRs, comma separated.
   TRUST_PROXY: z.string().trim().default('loopback')
     .refine(isTrustProxy, 'TRUST_PROXY must be off, a number of hops, or loopback/linklocal/uniquelocal/IP addresses/CIDRs separated by commas'),
+  // Templates compiled once per process; `npm run dev` turns it off so that an edited view shows at once.
+  TEMPLATE_CACHE: z.enum(['on', 'off']).default('on'),
 });
 
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];

@@ -28,11 +28,15 @@ export async function verifyPassword(password: string, stored: string | null): P
 
 // Strength by zxcvbn: tens of thousands of common passwords, names and words (Spanish too), keyboard
 // runs, dates and l33t speak. A score below 3 ("safely unguessable: moderate protection") is refused.
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...es.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: es.translations,
-});
+// Built on first use (its dictionaries take a good part of a start-up otherwise).
+let factory: ZxcvbnFactory | undefined;
+const zxcvbn = {
+  check: (password: string, words: string[]) => (factory ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...es.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: es.translations,
+  })).check(password, words),
+};
 const PARK_WORDS = ['ilo', 'parque', 'industrial', 'municipalidad', 'acipias', 'demo-ilo', 'moquegua'];
 
 /** Returns an i18n key when the password is refused, null when it is acceptable. */

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './knex.ts';
-
-type RawSqlite = InstanceType<typeof Database>;
+import { reuseStatements, type RawSqlite } from './keep-alive.ts';
 
 async function withRawConnection<T>(db: Db, fn: (conn: RawSqlite) => Promise<T>): Promise<T> {
   if (db.client.config.client !== 'better-sqlite3') {
@@ -31,7 +30,7 @@ export async function backupTo(db: Db, file: string): Promise<number> {
 /** A backup must be an intact SQLite file of this application (it has our migrations table). */
 export function checkBackupFile(file: string): { migrations: number } {
   if (!fs.existsSync(file)) throw new Error(`No such file: ${file}`);
-  const src = new Database(file, { readonly: true, fileMustExist: true });
+  const src = reuseStatements(new Database(file, { readonly: true, fileMustExist: true })); // Node 24: keep-alive.ts
   try {
     const integrity = src.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`The backup is damaged: ${String(integrity)}`);
@@ -55,10 +54,10 @@ export async function restoreFrom(file: string, target: string): Promise<string 
   let safety: string | null = null;
   if (fs.existsSync(target)) {
     safety = `${target.replace(/\.sqlite$/, '')}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`;
-    const live = new Database(target, { fileMustExist: true });
+    const live = reuseStatements(new Database(target, { fileMustExist: true }));
     try { await live.backup(safety); } finally { live.close(); }
   }
-  const src = new Database(source, { readonly: true });
+  const src = reuseStatements(new Database(source, { readonly: true }));
   try { await src.backup(target); } finally { src.close(); }
   return safety;
 }

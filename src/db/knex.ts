@@ -4,9 +4,16 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { reuseStatements, type RawSqlite } from './keep-alive.ts';
 
 export type Db = Knex;
-export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Compiled by `npm run build` (dist/src/db/knex.js, run by `npm start`) rather than run from source (tsx, vitest). */
+const BUILT = import.meta.url.endsWith('.js');
+/** Where the code of src/, migrations/ and seeds/ sits: the repository, or dist/ in the build. */
+const CODE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: views/, public/ and docs/ are read from here, by the build as well. */
+export const ROOT_DIR = BUILT ? path.dirname(CODE_DIR) : CODE_DIR;
 
 export function isPostgres(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -95,7 +102,8 @@ export function createDb(url: string): Db {
     // One connection: SQLite has one writer, and one connection serialises transactions in-process.
     pool: {
       min: 1, max: 1,
-      afterCreate(conn: { pragma: (s: string) => unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: RawSqlite, done: (err: Error | null, conn: unknown) => void) {
+        reuseStatements(conn); // first: statements must outlive the process on Node 24 (keep-alive.ts)
         conn.pragma('journal_mode = WAL');
         // FULL: a receipt handed to a buyer must survive a power cut (NORMAL may lose the last commits).
         conn.pragma('synchronous = FULL');
@@ -107,19 +115,26 @@ export function createDb(url: string): Db {
   });
 }
 
-const MIGRATIONS_DIR = path.join(ROOT_DIR, 'migrations');
+const MIGRATIONS_DIR = path.join(CODE_DIR, 'migrations');
+const MIGRATION_EXT = BUILT ? '.js' : '.ts';
 
 /**
- * Lists migrations/*.ts and imports them from here, so that the same loader works under tsx
- * (the app) and vitest (the tests); knex's own loader would import the .ts files natively.
+ * Lists migrations/*.ts (dist/migrations/*.js in the build) and imports them from here, so that the
+ * same loader works under tsx and vitest and in the build; knex's own loader would import the .ts
+ * files natively. A migration keeps its .ts name in knex_migrations whichever file ran it, so that a
+ * database made by one runs on the other.
  */
 const migrationSource: Knex.MigrationSource<string> = {
   async getMigrations() {
-    return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{14}_.+\.ts$/.test(f)).sort();
+    return fs.readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith(MIGRATION_EXT) && /^\d{14}_.+$/.test(f))
+      .map((f) => `${f.slice(0, -MIGRATION_EXT.length)}.ts`)
+      .sort();
   },
   getMigrationName: (name) => name,
   async getMigration(name) {
-    return import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href);
+    const file = `${name.slice(0, -'.ts'.length)}${MIGRATION_EXT}`;
+    return import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href);
   },
 };
 

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { runCli } from '../../src/cli.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
 import type { Db } from '../../src/db/knex.ts';
+import { reuseStatements } from '../../src/db/keep-alive.ts'; // Node 24: better-sqlite3 objects must not be collected
 import { isPg, tempDb } from '../support/app.ts';
 
 let dir: string;
@@ -37,7 +38,7 @@ afterAll(async () => {
 type UserRow = { username: string; role: string; password_hash: string; session_version: number };
 const users = async (): Promise<UserRow[]> => {
   if (pgDb) return pgDb('users').orderBy('username').select('username', 'role', 'password_hash', 'session_version');
-  const db = new Database(dbFile, { readonly: true });
+  const db = reuseStatements(new Database(dbFile, { readonly: true }));
   try { return db.prepare('SELECT username, role, password_hash, session_version FROM users ORDER BY username').all() as UserRow[]; } finally { db.close(); }
 };
 
@@ -80,14 +81,14 @@ describe('npm run cli', () => {
     expect((await users()).map((u) => u.username)).toEqual(['tesoreria']);
     const kept = fs.readdirSync(dir).filter((f) => f.includes('before-restore'));
     expect(kept).toHaveLength(1);
-    const old = new Database(path.join(dir, kept[0]!), { readonly: true });
+    const old = reuseStatements(new Database(path.join(dir, kept[0]!), { readonly: true }));
     expect((old.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBe(2);
     old.close();
   });
 
   it.skipIf(isPg)('refuses to restore a file that is not a backup of this application (SQLite file only; PostgreSQL: pg_restore)', async () => {
     const bogus = path.join(dir, 'bogus.sqlite');
-    const b = new Database(bogus); b.exec('CREATE TABLE t (x)'); b.close();
+    const b = reuseStatements(new Database(bogus)); b.exec('CREATE TABLE t (x)'); b.close();
     out.length = 0;
     expect(await runCli(['restore', bogus])).toBe(1);
     expect(out.join('\n')).toContain('not a backup of this application');

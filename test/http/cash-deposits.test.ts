@@ -8,6 +8,7 @@
 // 38,750.01 on 01/03/2026, 45,750.01 from 01/06/2026 on. Banco today: 15,000 + 1,416.67 (voided today)
 // + 20,000 + 50,000 − 25,000 − 12,000 − 5,000 (reversed today) − 13,000 − 40,000 = −5,000.00.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_HLEDGER } from '../support/system-programs.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -322,7 +323,7 @@ describe('the books after the deposits', () => {
     }
   });
 
-  it('exports a journal that hledger checks, with the app\'s balances for caja and banco', async () => {
+  it.skipIf(!HAS_HLEDGER)('exports a journal that hledger checks, with the app\'s balances for caja and banco', async () => {
     const res = await finance.get('/finance/ledger.journal');
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/\n2025-12-31 \* \(\d+\) Depósito de caja en banco, constancia DEP-2025-12\n {4}; source: cash_deposit \d+\n {4}activo:banco {2,}S\/ 22333\.34\n {4}activo:caja {2,}S\/ -22333\.34\n/);

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 describe('configuration from the environment', () => {
   it('has working defaults for a first start', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, DATABASE_URL: 'data/ilo.sqlite', SESSION_IDLE_MINUTES: 30, NODE_ENV: 'development', DEMO_DATA: 'on' });
+    expect(c).toMatchObject({ PORT: 3000, DATABASE_URL: 'data/ilo.sqlite', SESSION_IDLE_MINUTES: 30, NODE_ENV: 'development', DEMO_DATA: 'on', TEMPLATE_CACHE: 'on' });
     expect(c.SESSION_SECRET.length).toBeGreaterThanOrEqual(16);
   });
 

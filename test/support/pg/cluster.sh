@@ -13,7 +13,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
-  echo "PostgreSQL is not installed (apt-get install postgresql)" >&2
+  echo "PostgreSQL is not installed: apt-get install -y postgresql (or set TEST_DATABASE_URL)" >&2
   exit 1
 fi
 
