@@ -24,7 +24,7 @@ export function keepAlive<T extends object>(o: T): T {
   return o;
 }
 
-/** Beyond this many distinct SQL texts on one connection, new ones are no longer kept (a runaway guard). */
+/** Beyond this many distinct SQL texts on one connection, new ones are no longer reused (a runaway guard). */
 const MAX_STATEMENTS = 10_000;
 
 /**
@@ -37,7 +37,8 @@ export function reuseStatements(conn: RawSqlite): RawSqlite {
   conn.prepare = ((sql: string) => {
     let statement = statements.get(sql);
     if (!statement) {
-      statement = prepare(sql);
+      // Beyond the cap a statement is not reused, but still kept alive: a leak is better than an abort.
+      statement = keepAlive(prepare(sql));
       if (statements.size < MAX_STATEMENTS) statements.set(sql, statement);
     }
     return statement;

@@ -1,4 +1,4 @@
-// `npm run build`: compiles src/, migrations/ and seeds/ to plain JavaScript in dist/ (tsc with
+// `npm run build` (src/build.mjs): compiles src/, migrations/ and seeds/ to plain JavaScript in dist/ (tsc with
 // tsconfig.build.json), so that `npm start` runs node on it with no transpiling at run time.
 // `--if-stale` (used by prestart) skips the compile when dist/ was built from the files as they are now,
 // so that a start after the first one costs no compile. No type check here: `npm test` does it.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const stampFile = path.join(dist, '.build-stamp.json');
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'src/build.mjs'];
 
 /** Every input with its modification time: a changed, added or removed file changes this. */
 function inputs() {
