@@ -3,7 +3,8 @@
 // reversal, a sale, an acceleration, a rescission; a moratorium rate in force calls refreshAllAccounts.
 // The replay (src/domain/statement.ts) stays the one definition of the rules; verifyAccounts compares.
 import type { Db } from '../db/knex.ts';
-import { replayAccount, type AccountState } from '../domain/statement.ts';
+import { replayAccount, type AccountState, type RatePeriod, type StatementInput } from '../domain/statement.ts';
+import type { ReceiptRow } from '../payments/queries.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { statementInput } from '../payments/account.ts';
 import { loadAccountState, saveAccountState } from './queries.ts';
@@ -12,19 +13,33 @@ import { totalsOf } from '../domain/account-figures.ts';
 /** Every valid receipt, whatever its date, and the acceleration whenever decided: the account after its history. */
 const ALL_TIME = '9999-12-31' as IsoDate;
 
-async function replayed(db: Db, contractId: number): Promise<AccountState> {
-  const c = await db('contracts').where({ id: contractId }).first('id', 'accelerated_on');
-  if (!c) throw new Error(`contract ${contractId} not found`);
-  const input = await statementInput(db, { id: Number(c.id), accelerated_on: c.accelerated_on ?? null }, ALL_TIME);
-  return replayAccount(input);
+async function replayed(db: Db, contractId: number, known?: Known): Promise<{ state: AccountState; input: StatementInput }> {
+  let terms = known?.terms;
+  if (!terms) {
+    const c = await db('contracts').where({ id: contractId }).first('id', 'accelerated_on');
+    if (!c) throw new Error(`contract ${contractId} not found`);
+    terms = { id: Number(c.id), accelerated_on: c.accelerated_on ?? null };
+  }
+  const input = await statementInput(db, terms, ALL_TIME, known?.receipts);
+  return { state: replayAccount(input), input };
 }
 
-/** Replays one contract and stores what changed; returns the new state. Call inside the act's transaction;
- *  `stored` is the state as read earlier in that same transaction, when the caller has it. */
-export async function refreshAccount(trx: Db, contractId: number, stored?: AccountState | null): Promise<AccountState> {
-  const state = await replayed(trx, contractId);
-  await saveAccountState(trx, contractId, state, new Date().toISOString(), stored);
-  return state;
+/** What the caller already read in the act's transaction, so that the refresh does not read it again. */
+export interface Known {
+  /** The stored state as read before the act's writes (null: none was kept). */
+  stored?: AccountState | null;
+  /** The contract's id and acceleration, as they are now. */
+  terms?: { id: number; accelerated_on: IsoDate | null };
+  /** Every receipt of the contract (valid and void) as it is now, after the act's writes. */
+  receipts?: ReceiptRow[];
+}
+
+/** Replays one contract and stores what changed; returns the new state and the rates it used. Call inside
+ *  the act's transaction. */
+export async function refreshAccount(trx: Db, contractId: number, known?: Known): Promise<{ state: AccountState; rates: RatePeriod[] }> {
+  const { state, input } = await replayed(trx, contractId, known);
+  await saveAccountState(trx, contractId, state, new Date().toISOString(), known?.stored);
+  return { state, rates: input.rates };
 }
 
 const contractIds = async (db: Db, missingOnly: boolean): Promise<number[]> => {
@@ -63,7 +78,7 @@ export async function verifyAccounts(db: Db): Promise<{ checked: number; differe
   for (const c of contracts) {
     const id = Number(c.id);
     const stored = await loadAccountState(db, id);
-    const replay = await replayed(db, id);
+    const { state: replay } = await replayed(db, id);
     const what = !stored ? 'no maintained account'
       : rowsKey(stored) !== rowsKey(replay) ? 'rows differ'
         : partsKey(stored) !== partsKey(replay) ? 'allocations differ'

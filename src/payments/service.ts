@@ -147,9 +147,9 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
 
 /** The contract's maintained account brought up to date with the act just written, and its statement today. */
 async function refreshedAccount(trx: Db, contract: ContractView, today: IsoDate, stored?: AccountState | null): Promise<Account> {
-  const state = await refreshAccount(trx, contract.id, stored);
-  const rates = await getMoratoriumRates(trx);
-  return { statement: statementFromState(state, today, rates), receipts: await receiptsOf(trx, contract.id) };
+  const receipts = await receiptsOf(trx, contract.id);
+  const { state, rates } = await refreshAccount(trx, contract.id, { stored, receipts, terms: contract });
+  return { statement: statementFromState(state, today, rates), receipts };
 }
 
 /**
