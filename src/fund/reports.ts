@@ -56,8 +56,14 @@ export async function collections(db: Db, from: IsoDate, to: IsoDate) {
 }
 
 export async function budget(db: Db, from: IsoDate, to: IsoDate) {
-  const [projects, entries, flagged] = await Promise.all([listProjects(db), loadEntries(db, { to }), flaggedCounts(db)]);
-  return budgetReport(projects.map((p) => ({ ...p, flagged: flagged.get(p.id) ?? 0 })), entries, from, to);
+  return budgetOf(db, await loadEntries(db, { to }), from, to);
+}
+
+/** The budget report from entries already loaded (any superset: only those dated up to `to` are used,
+ *  which is what loadEntries(db, { to }) returns, in the same order). */
+async function budgetOf(db: Db, entries: LedgerEntry[], from: IsoDate, to: IsoDate) {
+  const [projects, flagged] = await Promise.all([listProjects(db), flaggedCounts(db)]);
+  return budgetReport(projects.map((p) => ({ ...p, flagged: flagged.get(p.id) ?? 0 })), entries.filter((e) => e.date <= to), from, to);
 }
 
 const subledgerOf = (accounts: ContractAccount[]) => accounts.filter((a) => a.recognized).map((a) => ({
@@ -90,9 +96,11 @@ export async function reconciliation(db: Db, from: IsoDate, to: IsoDate) {
 /** The dashboard: the figures finance looks at first, and the data of its three charts. */
 export async function dashboard(db: Db, today: IsoDate, from: IsoDate, to: IsoDate) {
   const yearStart = `${today.slice(0, 4)}-01-01`;
-  const [entries, year, accounts, budgetLines, period] = await Promise.all([
-    loadEntries(db), collections(db, yearStart, today), contractAccounts(db, today), budget(db, from, to), collections(db, from, to),
+  // The whole ledger is loaded once (it was twice: here and again for the budget).
+  const [entries, year, accounts, period] = await Promise.all([
+    loadEntries(db), collections(db, yearStart, today), contractAccounts(db, today), collections(db, from, to),
   ]);
+  const budgetLines = await budgetOf(db, entries, from, to);
   const recognized = accounts.filter((a) => a.recognized);
   return {
     fund_balance_cents: fundBalance(entries, today),
