@@ -28,11 +28,14 @@ export async function verifyPassword(password: string, stored: string | null): P
 
 // Strength by zxcvbn: tens of thousands of common passwords, names and words (Spanish too), keyboard
 // runs, dates and l33t speak. A score below 3 ("safely unguessable: moderate protection") is refused.
-const zxcvbn = new ZxcvbnFactory({
+// Built on first use, not at import: ranking the dictionaries takes about half a second of CPU, which
+// every start paid (measured by `npm run bench`) though only setting a password needs it.
+let zxcvbnInstance: ZxcvbnFactory | null = null;
+const zxcvbn = (): ZxcvbnFactory => (zxcvbnInstance ??= new ZxcvbnFactory({
   dictionary: { ...common.dictionary, ...es.dictionary },
   graphs: common.adjacencyGraphs,
   translations: es.translations,
-});
+}));
 const PARK_WORDS = ['ilo', 'parque', 'industrial', 'municipalidad', 'acipias', 'demo-ilo', 'moquegua'];
 
 /** Returns an i18n key when the password is refused, null when it is acceptable. */
@@ -40,6 +43,6 @@ export function passwordProblem(password: string, username?: string): string | n
   if (password.length < 10) return 'auth.password_too_short';
   if (password.length > 200) return 'errors.too_long';
   if (username && password.toLowerCase().includes(username.toLowerCase())) return 'auth.password_has_username';
-  const { score } = zxcvbn.check(password, [...PARK_WORDS, ...(username ? [username] : [])]);
+  const { score } = zxcvbn().check(password, [...PARK_WORDS, ...(username ? [username] : [])]);
   return score < 3 ? 'auth.password_common' : null;
 }
