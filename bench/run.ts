@@ -1,4 +1,4 @@
-// npm run bench [-- --size 40000] [--duration 5] [--node-env production|development]
+// npm run bench [-- --size 40000] [--duration 5] [--node-env production|development] [--skip journal,…] [--only name]
 // For each park size: the app started as `npm start` runs it (tsx src/server.ts) on a copy of the
 // generated park, beside a bare Express 5 handler on the same Node; both measured with autocannon in one
 // run, on 127.0.0.1 only. Prints a table per size and writes it to bench/results-<size>.md.
@@ -205,14 +205,17 @@ async function benchSize(size: number): Promise<string> {
     ];
 
     const results: Result[] = [];
+    const skipped: string[] = [];
     const aloneMs = new Map<string, number>();
     const bareUrl = `http://${HOST}:${bare.port}/`;
     for (const c of CONNECTIONS) { await cannon('warm-up', bareUrl, c); results.push(await cannon('bare Express handler', bareUrl, c)); }
     aloneMs.set('bare Express handler', (await alone(bareUrl, null)).p50);
 
     const only = argOf('--only');
+    const skip = (argOf('--skip') ?? '').split(',').filter(Boolean);
     for (const p of pages) {
       if (only && !p.name.includes(only)) continue;
+      if (skip.some((x) => p.name.includes(x))) { console.log(`  ${p.name}: skipped (--skip)`); skipped.push(p.name); continue; }
       const url = `${base}${p.path}`;
       const a = await alone(url, p.cookie);
       if (a.status !== 200) throw new Error(`${p.path} answered ${a.status}`);
@@ -282,6 +285,7 @@ async function benchSize(size: number): Promise<string> {
         return `| ${r.name}${bad} | ${r.conns} | ${fmt(r.rps, r.rps < 10 ? 1 : 0)} | ${r.p50} | ${r.p99} | ${(share * 100).toFixed(share < 0.01 ? 2 : 1)}% | ${a === undefined || r.conns !== CONNECTIONS[0] ? '' : a.toFixed(1)} |`;
       }),
       '',
+      ...(skipped.length ? [`Not measured (--skip): ${skipped.join(', ')}.`] : []),
       `Payments recorded over HTTP: ${fmt(posted)} receipts (S/ 1.00 each, cash, today), 303 to the receipt expected.`,
       `Server memory after the run: RSS ${mem.rss_mb.toFixed(0)} MB (peak ${mem.hwm_mb.toFixed(0)} MB); bare Express ${bareMem.rss_mb.toFixed(0)} MB.`,
       `Start-up on the existing database (spawn to first HTTP answer): ${fmt(app.startupMs)} ms (first start of the copy: ${fmt(first.startupMs)} ms); bare Express ${fmt(bare.startupMs)} ms.`,
