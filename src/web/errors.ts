@@ -106,3 +106,27 @@ export class Refusals {
     throw new FormError(this.statuses.has(404) ? 404 : this.statuses.has(409) ? 409 : 400, this.fields);
   }
 }
+
+/**
+ * As parseForm, but the checks run whether zod accepted the input or not (on all of it, or on the
+ * fields that parsed): for a form whose own rules the route checks before calling the service.
+ */
+export async function parseChecked<T>(
+  schema: ZodType<T>, input: unknown,
+  checks: (values: Partial<T>) => Refusals | Promise<Refusals>,
+): Promise<T> {
+  let data: T | undefined;
+  let refused: FieldErrors = {};
+  try {
+    data = parseInput(schema, input);
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    refused = err.fields;
+  }
+  const more = await checks(data ?? parsePartial(schema, input));
+  if (Object.keys(refused).length === 0) {
+    more.throwIfAny();
+    return data as T;
+  }
+  throw new FormError(400, { ...more.fields, ...refused });
+}
