@@ -3,15 +3,15 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { FormError, parseInput } from '../web/errors.ts';
-import { isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
+import { FormError, parseForm, parseInput } from '../web/errors.ts';
+import { eventDate, isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { listPrice } from '../domain/schedule.ts';
 import { formatDni } from '../domain/ruc.ts';
 import { amountInWords } from '../domain/amount-words.ts';
 import { t } from '../web/i18n.ts';
-import { checkSale, signContract, type SaleInput } from './service.ts';
+import { checkSale, saleRefusal, signContract, type SaleInput } from './service.ts';
 import {
   availableMunicipalLots, CONTRACT_STATUSES, contractTotals, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
 } from './queries.ts';
@@ -23,7 +23,7 @@ import { pageParam, pager } from '../web/paging.ts';
 const saleSchema = z.object({
   lot_code: requiredText(16),
   firm_ruc: requiredText(11),
-  date: isoDate(),
+  date: eventDate(),
   price: optionalSoles(),
   price_reason: optionalText(500),
   member_number: optionalText(32),
@@ -31,7 +31,15 @@ const saleSchema = z.object({
 });
 
 async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
-  const v = parseInput(saleSchema, body);
+  // Every message at once: the parsing's, and the sale's rules on the fields that parsed.
+  const v = await parseForm(saleSchema, body, async (p) => {
+    const lot_code = p.lot_code ? await resolveLotCode(req.ctx.db, p.lot_code) : undefined;
+    const refused = await saleRefusal(req.ctx.db, {
+      lot_code, firm_ruc: p.firm_ruc, date: p.date, price_cents: p.price, price_reason: p.price_reason,
+      member_number: p.member_number, joined_on: p.joined_on,
+    }, req.ctx.clock.today());
+    if (refused) throw refused;
+  });
   return {
     lot_code: await resolveLotCode(req.ctx.db, v.lot_code), firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
     member_number: v.member_number, joined_on: v.joined_on,

@@ -5,7 +5,7 @@ import { refreshAccount } from '../accounts/maintain.ts';
 import type { Db } from '../db/knex.ts';
 import { audit, type Actor } from '../audit/audit.ts';
 import { FormError, type FieldErrors, type Message } from '../web/errors.ts';
-import type { IsoDate } from '../domain/dates.ts';
+import { formatDate, MIN_PLAUSIBLE_DATE, type IsoDate } from '../domain/dates.ts';
 import { buildSchedule, listPrice, type Schedule } from '../domain/schedule.ts';
 import { nextValue } from '../counters.ts';
 import { getSettings, type ParkSettings } from '../settings/service.ts';
@@ -60,6 +60,25 @@ function refusal(errors: FieldErrors, statuses: Set<number>): FormError {
  * (list price, price, terms, schedule) or throws one FormError with every reason by field.
  */
 export async function checkSale(db: Db, input: SaleInput, today: IsoDate): Promise<SalePreview> {
+  const r = await saleProblems(db, input, today);
+  if (Object.keys(r.errors).length) throw refusal(r.errors, r.statuses);
+  const { lot, firm, membership, enrol, list, price, negotiated } = r;
+
+  const terms = await getSettings(db);
+  const schedule = buildSchedule({
+    price_cents: price, date: input.date, down_payment_ppm: terms.down_payment_ppm,
+    installment_count: terms.installment_count, annual_rate_ppm: terms.annual_rate_ppm,
+  });
+  return {
+    lot: lot!, firm: firm!, membership, enrol, list_price_cents: list, price_cents: price, negotiated, terms, schedule,
+  };
+}
+
+/**
+ * The sale's rules, every one that its values allow: a field missing (refused by the form's own
+ * parsing) is skipped, so that the form shows these messages together with the parsing's.
+ */
+export async function saleProblems(db: Db, input: Partial<SaleInput>, today: IsoDate) {
   const errors: FieldErrors = {};
   const statuses = new Set<number>();
   const refuse = (field: string, status: 400 | 404 | 409, message: Message) => {
@@ -69,21 +88,24 @@ export async function checkSale(db: Db, input: SaleInput, today: IsoDate): Promi
   };
 
   // Past contracts are entered with their real dates; only the future is refused.
-  if (input.date > today) refuse('date', 400, 'errors.future_date');
+  if (input.date && input.date > today) refuse('date', 400, 'errors.future_date');
+  else if (input.date && input.date < MIN_PLAUSIBLE_DATE) {
+    refuse('date', 400, { key: 'errors.date_too_early', params: { min: formatDate(MIN_PLAUSIBLE_DATE) } });
+  }
 
-  const lotRow = await db('lots').where({ code: input.lot_code.toUpperCase() }).first();
+  const lotRow = input.lot_code ? await db('lots').where({ code: input.lot_code.toUpperCase() }).first() : undefined;
   const lot: LotForSale | undefined = lotRow && {
     id: Number(lotRow.id), code: lotRow.code, area_dm2: Number(lotRow.area_dm2), owner: lotRow.owner,
     status: lotRow.status, price_per_m2_cents: Number(lotRow.price_per_m2_cents), land_use: lotRow.land_use,
   };
-  if (!lot) refuse('lot_code', 404, 'contracts.lot_unknown');
+  if (!lot) { if (input.lot_code) refuse('lot_code', 404, 'contracts.lot_unknown'); }
   else if (lot.owner !== 'municipal') refuse('lot_code', 400, { key: 'contracts.lot_ministry', params: { code: lot.code } });
   else if (lot.status !== 'available') refuse('lot_code', 409, { key: 'contracts.lot_not_available', params: { code: lot.code } });
 
-  const firm = await findFirm(db, input.firm_ruc);
+  const firm = input.firm_ruc ? await findFirm(db, input.firm_ruc) : undefined;
   const membership = firm ? await findMembership(db, firm.ruc) : undefined;
   let enrol = false;
-  if (!firm) refuse('firm_ruc', 404, 'contracts.firm_unknown');
+  if (!firm) { if (input.firm_ruc) refuse('firm_ruc', 404, 'contracts.firm_unknown'); }
   else if (membership?.status !== 'active') {
     if (membership) {
       refuse('firm_ruc', 400, { key: 'contracts.firm_member_inactive', params: { number: membership.member_number } });
@@ -101,19 +123,16 @@ export async function checkSale(db: Db, input: SaleInput, today: IsoDate): Promi
   const list = lot ? listPrice(lot.area_dm2, lot.price_per_m2_cents) : 0;
   const price = input.price_cents ?? list;
   const negotiated = lot !== undefined && price !== list;
-  if (input.price_cents !== null && input.price_cents <= 0) refuse('price', 400, 'errors.amount_positive');
-  else if (negotiated && !input.price_reason) refuse('price_reason', 400, 'contracts.reason_required');
+  if (input.price_cents !== null && input.price_cents !== undefined && input.price_cents <= 0) refuse('price', 400, 'errors.amount_positive');
+  else if (negotiated && !input.price_reason && 'price_reason' in input) refuse('price_reason', 400, 'contracts.reason_required');
 
-  if (Object.keys(errors).length) throw refusal(errors, statuses);
+  return { errors, statuses, lot, firm, membership, enrol, list, price, negotiated };
+}
 
-  const terms = await getSettings(db);
-  const schedule = buildSchedule({
-    price_cents: price, date: input.date, down_payment_ppm: terms.down_payment_ppm,
-    installment_count: terms.installment_count, annual_rate_ppm: terms.annual_rate_ppm,
-  });
-  return {
-    lot: lot!, firm: firm!, membership, enrol, list_price_cents: list, price_cents: price, negotiated, terms, schedule,
-  };
+/** saleProblems as a refusal: the FormError with every reason, or null. */
+export async function saleRefusal(db: Db, input: Partial<SaleInput>, today: IsoDate): Promise<FormError | null> {
+  const r = await saleProblems(db, input, today);
+  return Object.keys(r.errors).length ? refusal(r.errors, r.statuses) : null;
 }
 
 /** The database refusing a second live contract on a lot (partial unique index), on SQLite or PostgreSQL. */

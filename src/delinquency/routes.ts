@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { parseInput } from '../web/errors.ts';
-import { isoDate, optionalIsoDate, requiredText, soles } from '../web/fields.ts';
+import { eventDate, isoDate, optionalIsoDate, requiredText, soles } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
@@ -23,9 +23,9 @@ const reportSchema = z.object({
   bucket: z.string().optional().transform((v) => (v && (BUCKETS as readonly string[]).includes(v) ? v as Bucket : null)),
 });
 
-const accelerationSchema = z.object({ resolution_number: requiredText(64), date: isoDate() });
+const accelerationSchema = z.object({ resolution_number: requiredText(64), date: eventDate() });
 const rescissionSchema = z.object({
-  resolution_number: requiredText(64), resolution_date: isoDate(), compensation: soles(), penalty: soles(),
+  resolution_number: requiredText(64), resolution_date: eventDate(), compensation: soles(), penalty: soles(),
 });
 
 async function report(req: Request) {

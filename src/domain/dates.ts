@@ -9,6 +9,12 @@ dayjs.extend(customParseFormat);
 
 export type IsoDate = string;
 
+/**
+ * The earliest date a contract, a payment or a spending can carry: the park's sales began after it,
+ * so an earlier date is a typing slip (1990 for 2019), refused with a message rather than kept.
+ */
+export const MIN_PLAUSIBLE_DATE: IsoDate = '2000-01-01';
+
 const ISO_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** True for a real calendar date written YYYY-MM-DD (2026-02-30 is refused). */

@@ -9,6 +9,8 @@ export interface MapLot {
   status: string;
   owner: string;
   title: string; // code, area, owner, status (and buyer), already in the reader's language
+  /** The lot whose details the page shows (/map?lot=CODE): drawn outlined. */
+  selected?: boolean;
 }
 
 export interface MapArea {
@@ -50,6 +52,11 @@ function widthOf(pts: Point[]): number {
   return Math.max(...xs) - Math.min(...xs);
 }
 
+function heightOf(pts: Point[]): number {
+  const ys = pts.map((p) => p[1]);
+  return Math.max(...ys) - Math.min(...ys);
+}
+
 function centroid(pts: Point[]): Point {
   const x = pts.reduce((s, p) => s + p[0], 0) / pts.length;
   const y = pts.reduce((s, p) => s + p[1], 0) / pts.length;
@@ -68,13 +75,20 @@ export function parkMapSvg(lots: MapLot[], areas: MapArea[], opts: { title: stri
     parts.push(`<polygon class="area area-${escapeXml(a.kind)}" points="${pointsAttr(a.outline)}"><title>${escapeXml(a.name)}</title></polygon>`);
   }
   for (const l of lots) {
-    const cls = `lot status-${escapeXml(l.status)} owner-${escapeXml(l.owner)}`;
+    const cls = `lot status-${escapeXml(l.status)} owner-${escapeXml(l.owner)}${l.selected ? ' selected' : ''}`;
     parts.push(`<a href="/lots/${encodeURIComponent(l.code)}" class="${cls}" id="lot-${escapeXml(l.code)}"><polygon class="${cls}" points="${pointsAttr(l.outline)}"><title>${escapeXml(l.title)}</title></polygon>`);
     // A label only where it fits (about 3.6 m a character at the map's label size); the title still
     // names every lot on hover.
-    if (opts.labels && widthOf(l.outline) >= l.code.length * 3.6) {
+    // A lot too narrow for its code gets it upright when it is tall enough, so that every lot is named.
+    if (opts.labels) {
       const [cx, cy] = centroid(l.outline);
-      parts.push(`<text x="${round(cx)}" y="${round(cy)}" class="lot-label">${escapeXml(l.code)}</text>`);
+      if (widthOf(l.outline) >= l.code.length * 3.6) {
+        parts.push(`<text x="${round(cx)}" y="${round(cy)}" class="lot-label">${escapeXml(l.code)}</text>`);
+      } else if (heightOf(l.outline) >= l.code.length * 3.6) {
+        parts.push(`<text x="${round(cx)}" y="${round(cy)}" class="lot-label upright" transform="rotate(-90 ${round(cx)} ${round(cy)})">${escapeXml(l.code)}</text>`);
+      } else {
+        parts.push(`<text x="${round(cx)}" y="${round(cy)}" class="lot-label tight">${escapeXml(l.code)}</text>`);
+      }
     }
     parts.push('</a>');
   }

@@ -4,8 +4,8 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { toCsv } from '../web/csv.ts';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { FormError, HttpError, parseInput } from '../web/errors.ts';
-import { choice, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
+import { HttpError, parseChecked, parseInput, Refusals } from '../web/errors.ts';
+import { choice, eventDate, isoDate, optionalIsoDate, optionalText, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { addDays, daysBetween } from '../domain/dates.ts';
@@ -17,7 +17,7 @@ import {
   contractsOfFirm, countFirms, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
   MEMBERSHIP_STATUSES,
 } from './queries.ts';
-import { createFirm, saveMembership, SECTORS, updateFirm } from './service.ts';
+import { createFirm, firmProblems, saveMembership, SECTORS, updateFirm, type FirmInput } from './service.ts';
 import { pageParam, pager } from '../web/paging.ts';
 
 /** Days ahead that the licence list looks for expiries. */
@@ -53,7 +53,7 @@ const editFirmSchema = z.object(firmFields);
 
 const membershipSchema = z.object({
   member_number: requiredText(32),
-  joined_on: isoDate(),
+  joined_on: eventDate(),
   status: choice(MEMBERSHIP_STATUSES),
   effective_on: optionalIsoDate(),
   note: optionalText(255),
@@ -67,9 +67,16 @@ const firmListQuery = z.object({
 });
 const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional().catch(undefined) });
 
-/** A licence cannot have been issued after today. */
-function licenceNotInFuture(req: Parameters<RequestHandler>[0], issued: string | null): void {
-  if (issued && issued > req.ctx.clock.today()) throw new FormError(400, { licence_issued_on: 'firms.licence_issued_future' });
+/**
+ * Every rule on a firm form's values at once (with zod's messages): the service's own rules, a
+ * licence issued after today, and (a new firm) a RUC already registered.
+ */
+async function firmChecks(req: Parameters<RequestHandler>[0], v: Partial<FirmInput>, ruc?: string): Promise<Refusals> {
+  const errors = new Refusals();
+  for (const [field, message] of Object.entries(firmProblems(ruc ? { ...v, ruc } : v))) errors.add(field, message);
+  if (v.licence_issued_on && v.licence_issued_on > req.ctx.clock.today()) errors.add('licence_issued_on', 'firms.licence_issued_future');
+  if (!ruc && v.ruc && !errors.fields.ruc && await findFirm(req.ctx.db, v.ruc)) errors.add('ruc', 'firms.ruc_taken', 409);
+  return errors;
 }
 
 const sectorOptions = () => ({ sectors: SECTORS, statuses: MEMBERSHIP_STATUSES });
@@ -96,8 +103,7 @@ const create = formAction({
   view: 'firms/form',
   locals: (req) => ({ title: t(req.lang, 'firms.new'), ...sectorOptions(), isNew: true }),
   act: async (req) => {
-    const input = parseInput(newFirmSchema, req.body);
-    licenceNotInFuture(req, input.licence_issued_on);
+    const input = await parseChecked(newFirmSchema, req.body, (v) => firmChecks(req, v));
     const ruc = await createFirm(req.ctx.db, input, actorOf(req));
     flash(req, { key: 'flash.firm_created', params: { name: input.name } });
     return `/firms/${ruc}`;
@@ -141,8 +147,7 @@ const update = formAction({
   },
   act: async (req) => {
     const firm = await firmOr404(req);
-    const input = parseInput(editFirmSchema, req.body);
-    licenceNotInFuture(req, input.licence_issued_on);
+    const input = await parseChecked(editFirmSchema, req.body, (v) => firmChecks(req, v, firm.ruc));
     await updateFirm(req.ctx.db, firm.ruc, input, actorOf(req));
     flash(req, 'flash.saved');
     return `/firms/${firm.ruc}`;

@@ -13,19 +13,22 @@ export const SECTORS = ['metalmecanica', 'carpinteria', 'pesquera', 'agroindustr
 /** What a firm form gives: the stored row without its timestamps. */
 export type FirmInput = Omit<FirmRow, 'created_at' | 'updated_at'>;
 
-/** The rules a firm's data must follow; each failed identifier check has its own message. */
-function firmProblems(input: FirmInput): FieldErrors {
+/**
+ * The rules a firm's data must follow; each failed identifier check has its own message. Each field
+ * is looked at on its own (a field missing is skipped), so that a form shows them all at once.
+ */
+export function firmProblems(input: Partial<FirmInput>): FieldErrors {
   const errors: FieldErrors = {};
-  const ruc = rucProblem(input.ruc);
+  const ruc = input.ruc !== undefined ? rucProblem(input.ruc) : null;
   if (ruc) errors.ruc = `firms.ruc_${ruc}`;
-  const dni = dniProblem(input.representative_dni);
+  const dni = input.representative_dni !== undefined ? dniProblem(input.representative_dni) : null;
   if (dni) errors.representative_dni = `firms.dni_${dni}`;
-  if (!(SECTORS as readonly string[]).includes(input.sector)) errors.sector = 'errors.choice';
+  if (input.sector !== undefined && !(SECTORS as readonly string[]).includes(input.sector)) errors.sector = 'errors.choice';
   const hasLicence = input.licence_number || input.licence_issued_on || input.licence_expires_on;
   if (hasLicence) {
-    if (!input.licence_number) errors.licence_number = 'firms.licence_number_required';
-    if (!input.licence_issued_on) errors.licence_issued_on = 'firms.licence_issued_required';
-    else if (input.licence_expires_on && input.licence_expires_on <= input.licence_issued_on) {
+    if (!input.licence_number && 'licence_number' in input) errors.licence_number = 'firms.licence_number_required';
+    if (!input.licence_issued_on && 'licence_issued_on' in input) errors.licence_issued_on = 'firms.licence_issued_required';
+    else if (input.licence_issued_on && input.licence_expires_on && input.licence_expires_on <= input.licence_issued_on) {
       errors.licence_expires_on = 'firms.licence_expires_before';
     }
   }

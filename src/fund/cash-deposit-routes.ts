@@ -3,18 +3,18 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, FINANCE, type RouteDef } from '../web/routing.ts';
-import { notFound, parseInput } from '../web/errors.ts';
-import { isoDate, positiveSoles, requiredText } from '../web/fields.ts';
+import { notFound, parseForm, parseInput } from '../web/errors.ts';
+import { eventDate, isoDate, positiveSoles, requiredText } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { cents } from '../domain/money.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { ACCOUNTS, accountBalance } from './ledger.ts';
 import { findCashDeposit, listAccounts, listCashDeposits, loadEntriesById } from './queries.ts';
-import { cashAvailableOn, recordCashDeposit, reverseCashDeposit } from './cash-deposits.ts';
+import { cashAvailableOn, cashDepositProblems, recordCashDeposit, reverseCashDeposit } from './cash-deposits.ts';
 import { cashDepositsCsv } from './csv.ts';
 
-const depositForm = z.object({ date: isoDate(), amount: positiveSoles(), reference: requiredText(64) });
+const depositForm = z.object({ date: eventDate(), amount: positiveSoles(), reference: requiredText(64) });
 const reverseForm = z.object({ reason: requiredText(500) });
 
 const idParam = (req: Request) => {
@@ -62,7 +62,10 @@ const doRecordCashDeposit = formAction({
   view: 'fund/cash-deposit-form',
   locals: (req) => formLocals(req, req.body?.date),
   act: async (req) => {
-    const input = parseInput(depositForm, req.body);
+    const input = await parseForm(depositForm, req.body, async (v) => {
+      const errors = await cashDepositProblems(req.ctx.db, { date: v.date, reference: v.reference }, req.ctx.clock.today());
+      return errors.fields;
+    });
     const id = await recordCashDeposit(req.ctx.db, req.ctx.clock, actorOf(req), {
       date: input.date, amount_cents: input.amount, reference: input.reference,
     });

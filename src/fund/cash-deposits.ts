@@ -5,7 +5,7 @@
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../clock.ts';
 import { audit, type Actor } from '../audit/audit.ts';
-import { FormError, notFound } from '../web/errors.ts';
+import { FormError, notFound, Refusals } from '../web/errors.ts';
 import { formatSoles, type Cents } from '../domain/money.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { availableOn, SOURCE } from '../domain/fund-reports.ts';
@@ -28,19 +28,32 @@ export async function cashAvailableOn(db: Db, date: IsoDate): Promise<Cents> {
   return availableOn(await accountDailyEffects(db, ACCOUNTS.cash), date);
 }
 
+/**
+ * The rules a deposit must pass that do not need the others' values: not after today, and a voucher
+ * not already recorded. Each field on its own (one missing is skipped), so the form shows them at once.
+ */
+export async function cashDepositProblems(db: Db, input: Partial<CashDepositInput>, today: IsoDate): Promise<Refusals> {
+  const errors = new Refusals();
+  if (input.date && input.date > today) errors.add('date', 'errors.future_date');
+  const reference = input.reference?.trim();
+  if (reference) {
+    const duplicate = await validDepositWithReference(db, reference);
+    if (duplicate !== null) errors.add('reference', { key: 'fund.errors.duplicate_deposit', params: { id: duplicate, reference } }, 409);
+  }
+  return errors;
+}
+
 export async function recordCashDeposit(db: Db, clock: Clock, actor: Actor, input: CashDepositInput): Promise<number> {
   return db.transaction(async (trx) => {
-    if (input.date > clock.today()) throw new FormError(400, { date: 'errors.future_date' });
+    const errors = await cashDepositProblems(trx, input, clock.today());
     const reference = input.reference.trim();
-    const duplicate = await validDepositWithReference(trx, reference);
-    if (duplicate !== null) {
-      throw new FormError(409, { reference: { key: 'fund.errors.duplicate_deposit', params: { id: duplicate, reference } } });
+    // What the till holds on a date that is not refused: with the other refusals, in one answer.
+    const available = errors.fields.date ? 0 : await cashAvailableOn(trx, input.date);
+    if (!errors.fields.date && input.amount_cents > available) {
+      errors.add('amount', { key: 'fund.errors.over_cash', params: {
+        amount: formatSoles(input.amount_cents), available: formatSoles(available), date: formatDate(input.date) } });
     }
-    const available = await cashAvailableOn(trx, input.date);
-    if (input.amount_cents > available) {
-      throw new FormError(400, { amount: { key: 'fund.errors.over_cash', params: {
-        amount: formatSoles(input.amount_cents), available: formatSoles(available), date: formatDate(input.date) } } });
-    }
+    errors.throwIfAny();
 
     const fields = { date: input.date, amount_cents: input.amount_cents, reference, cash_available_cents: available };
     const [row] = await trx('cash_deposits').insert({

@@ -5,8 +5,8 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, translateErrors, FINANCE, type RouteDef } from '../web/routing.ts';
 import { pageParam, pager, slicePage } from '../web/paging.ts';
-import { FormError, notFound, parseInput } from '../web/errors.ts';
-import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { FormError, notFound, parseForm, parseInput } from '../web/errors.ts';
+import { choice, eventDate, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
@@ -14,7 +14,7 @@ import { toSolesString } from '../domain/money.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { findProject, findSpending, listSpendings } from './queries.ts';
 import {
-  PROJECT_STATUSES, createProject, recordSpending, reverseSpending, spendingLimits, updateProject,
+  PROJECT_STATUSES, createProject, projectProblems, recordSpending, reverseSpending, spendingLimits, spendingProblems, updateProject,
 } from './service.ts';
 import {
   accountsReport, budget, collections, dashboard, fundStatementReport, inflows, journalCount, journalReport, ledgerJournal,
@@ -80,7 +80,7 @@ const newProjectForm = z.object({ code: projectCode(), ...projectFields });
 const editProjectForm = z.object(projectFields);
 
 const spendingForm = z.object({
-  date: isoDate(),
+  date: eventDate(),
   supplier_ruc: z.string().trim().min(1, 'errors.required').max(20, 'errors.too_long'),
   supplier_name: requiredText(200),
   document_number: requiredText(64),
@@ -212,7 +212,8 @@ const doCreateProject = formAction({
   view: 'fund/project-form',
   locals: (req) => ({ ...projectFormLocals(req), title: t(req.lang, 'fund.projects.new'), isNew: true }),
   act: async (req) => {
-    const input = parseInput(newProjectForm, req.body);
+    const input = await parseForm(newProjectForm, req.body,
+      async (v) => (await projectProblems(req.ctx.db, { code: v.code })).fields);
     const id = await createProject(req.ctx.db, actorOf(req), {
       code: input.code, name: input.name, budget_cents: input.budget, status: input.status, description: input.description,
     });
@@ -252,7 +253,8 @@ const doUpdateProject = formAction({
   },
   act: async (req) => {
     const id = idParam(req);
-    const input = parseInput(editProjectForm, req.body);
+    const input = await parseForm(editProjectForm, req.body,
+      async (v) => (await projectProblems(req.ctx.db, { budget_cents: v.budget }, id)).fields);
     await updateProject(req.ctx.db, actorOf(req), id, {
       name: input.name, budget_cents: input.budget, status: input.status, description: input.description,
     });
@@ -280,7 +282,7 @@ const doRecordSpending = formAction({
   locals: (req) => spendingFormLocals(req, typeof req.body?.date === 'string' ? req.body.date : undefined),
   act: async (req) => {
     const id = idParam(req);
-    const input = parseInput(spendingForm, req.body);
+    const input = await parseForm(spendingForm, req.body, (v) => spendingProblems(v, req.ctx.clock.today()));
     const spendingId = await recordSpending(req.ctx.db, req.ctx.clock, actorOf(req), id, {
       date: input.date, supplier_ruc: input.supplier_ruc, supplier_name: input.supplier_name,
       document_number: input.document_number, description: input.description, amount_cents: input.amount,

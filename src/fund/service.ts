@@ -5,7 +5,7 @@ import { SOURCE_TYPES } from '../domain/accounts.ts';
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../clock.ts';
 import { audit, diff, type Actor } from '../audit/audit.ts';
-import { FormError, notFound, type FieldErrors } from '../web/errors.ts';
+import { FormError, notFound, Refusals, type FieldErrors } from '../web/errors.ts';
 import { formatSoles, type Cents } from '../domain/money.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { rucProblem } from '../domain/ruc.ts';
@@ -26,12 +26,30 @@ export interface ProjectInput {
   description: string | null;
 }
 
+/**
+ * The rules on a project's values that look at the database: a code already used (a new project),
+ * a budget below what was already spent (an existing one). Fields missing are skipped, so that the
+ * form shows these with its own messages at once.
+ */
+export async function projectProblems(db: Db, input: Partial<ProjectInput & { code: string }>, id?: number): Promise<Refusals> {
+  const errors = new Refusals();
+  if (id === undefined && input.code) {
+    const code = input.code.toUpperCase();
+    if (await db('projects').whereRaw('upper(code) = ?', [code]).first('id')) {
+      errors.add('code', { key: 'fund.errors.code_taken', params: { code } }, 409);
+    }
+  }
+  if (id !== undefined && input.budget_cents !== undefined) {
+    const spent = await spentOnProject(db, id);
+    if (input.budget_cents < spent) errors.add('budget', { key: 'fund.errors.budget_below_spent', params: { spent: formatSoles(spent) } });
+  }
+  return errors;
+}
+
 export async function createProject(db: Db, actor: Actor, input: ProjectInput & { code: string }): Promise<number> {
   return db.transaction(async (trx) => {
     const code = input.code.toUpperCase();
-    if (await trx('projects').whereRaw('upper(code) = ?', [code]).first('id')) {
-      throw new FormError(409, { code: { key: 'fund.errors.code_taken', params: { code } } });
-    }
+    (await projectProblems(trx, input)).throwIfAny();
     const now = new Date().toISOString();
     const fields = { code, name: input.name, description: input.description, budget_cents: input.budget_cents, status: input.status };
     const [row] = await trx('projects').insert({ ...fields, created_by: actor.id, created_at: now, updated_at: now }).returning('id');
@@ -46,10 +64,7 @@ export async function updateProject(db: Db, actor: Actor, id: number, input: Pro
   await db.transaction(async (trx) => {
     const project = await findProject(trx, id);
     if (!project) throw notFound();
-    const spent = await spentOnProject(trx, id);
-    if (input.budget_cents < spent) {
-      throw new FormError(400, { budget: { key: 'fund.errors.budget_below_spent', params: { spent: formatSoles(spent) } } });
-    }
+    (await projectProblems(trx, input, id)).throwIfAny();
     const after = { name: input.name, budget_cents: input.budget_cents, status: input.status, description: input.description };
     const changes = diff(project as unknown as Record<string, unknown>, after);
     if (Object.keys(changes).length === 0) return;
@@ -77,6 +92,15 @@ export async function spendingLimits(db: Db, projectId: number, budget_cents: nu
   return { fund_available_cents: availableOn(daily, date), budget_remaining_cents: budget_cents - spent };
 }
 
+/** The rules on a spending's values alone, each field on its own (one missing is skipped). */
+export function spendingProblems(input: Partial<Pick<SpendingInput, 'date' | 'supplier_ruc'>>, today: IsoDate): FieldErrors {
+  const errors: FieldErrors = {};
+  if (input.date && input.date > today) errors.date = 'errors.future_date';
+  const problem = input.supplier_ruc ? rucProblem(input.supplier_ruc) : null;
+  if (problem) errors.supplier_ruc = `fund.errors.ruc.${problem}`;
+  return errors;
+}
+
 /**
  * Records a spending: Dr fund / Cr bank with the project on both lines. Beyond the fund's balance
  * on its date (or any later day's) or beyond the project's remaining budget, it needs
@@ -86,17 +110,13 @@ export async function recordSpending(db: Db, clock: Clock, actor: Actor, project
   return db.transaction(async (trx) => {
     const project = await findProject(trx, projectId);
     if (!project) throw notFound();
-    const errors: FieldErrors = {};
-    if (input.date > clock.today()) errors.date = 'errors.future_date';
-    const problem = rucProblem(input.supplier_ruc);
-    if (problem) errors.supplier_ruc = `fund.errors.ruc.${problem}`;
-    if (Object.keys(errors).length) throw new FormError(400, errors);
-
+    // Every refusal at once: the values' own rules and a document already recorded.
+    const errors = new Refusals();
+    for (const [field, message] of Object.entries(spendingProblems(input, clock.today()))) errors.add(field, message);
     const duplicate = await trx('spendings')
       .where({ supplier_ruc: input.supplier_ruc, document_number: input.document_number, status: 'valid' }).first('id');
-    if (duplicate) {
-      throw new FormError(409, { document_number: { key: 'fund.errors.duplicate_document', params: { id: Number(duplicate.id) } } });
-    }
+    if (duplicate) errors.add('document_number', { key: 'fund.errors.duplicate_document', params: { id: Number(duplicate.id) } }, 409);
+    errors.throwIfAny();
 
     const limits = await spendingLimits(trx, projectId, project.budget_cents, input.date);
     const over_fund = input.amount_cents > limits.fund_available_cents;

@@ -5,8 +5,8 @@ import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { parseInput } from '../web/errors.ts';
-import { areaM2, choice, isoDate, pricePerM2, requiredText } from '../web/fields.ts';
+import { parseForm, parseInput } from '../web/errors.ts';
+import { areaM2, choice, eventDate, isoDate, pricePerM2, requiredText } from '../web/fields.ts';
 import { translate, t } from '../web/i18n.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -16,8 +16,8 @@ import { shareOfParkPpm } from '../domain/area-balance.ts';
 import { formatPercent } from '../domain/percent.ts';
 import { LAND_USES, LOT_STATUSES, OWNERS, parseLotCode } from '../domain/lot-code.ts';
 import { historyView } from '../audit/history-view.ts';
-import { LOT_SORTS, type LotFilters, type LotSort, type SortDir } from './queries.ts';
-import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotsCsvExport, transferLot, updateLot } from './service.ts';
+import { LOT_SORTS, type LotFilters, type LotRow, type LotSort, type SortDir } from './queries.ts';
+import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotProblems, lotsCsvExport, transferLot, updateLot } from './service.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { firstOf, pageParam, pager } from '../web/paging.ts';
 
@@ -49,7 +49,7 @@ const editLotForm = z.object(lotFields);
 
 const transferForm = z.object({
   resolution_number: requiredText(64),
-  resolution_date: isoDate(),
+  resolution_date: eventDate(),
 });
 
 // ---- helpers for the views -----------------------------------------------------------------
@@ -127,7 +127,8 @@ const create = formAction({
   view: 'lots/form',
   locals: (req) => ({ title: t(req.lang, 'lots.new'), isNew: true, ...formChoices }),
   act: async (req) => {
-    const f = parseInput(newLotForm, req.body);
+    const f = await parseForm(newLotForm, req.body,
+      async (v) => (await lotProblems(req.ctx.db, { ...v.code, area_dm2: v.area_m2 })).fields);
     const code = await createLot(req.ctx.db, {
       ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
     }, actorOf(req));
@@ -150,19 +151,27 @@ const show: RequestHandler = async (req, res) => {
   });
 };
 
+/** A lot committed to a buyer (awaiting its down payment, under contract, paid off) keeps its area and owner. */
+const lockedOf = (lot: LotRow) => (lot.status === 'available' ? null : { area_m2: toM2String(lot.area_dm2) });
+
 const editLot: RequestHandler = (req, res) => {
   const lot = res.locals.lot;
   res.render('lots/form', {
-    title: t(req.lang, 'lots.edit_title', { code: lot.code }), ...formChoices,
+    title: t(req.lang, 'lots.edit_title', { code: lot.code }), ...formChoices, locked: lockedOf(lot),
     values: { area_m2: toM2String(lot.area_dm2), land_use: lot.land_use, owner: lot.owner, price_per_m2: toSolesString(lot.price_per_m2_cents) },
   });
 };
 
 const update = formAction({
   view: 'lots/form',
-  locals: (req) => ({ title: t(req.lang, 'lots.edit_title', { code: String(req.params.code).toUpperCase() }), ...formChoices }),
-  act: async (req) => {
-    const f = parseInput(editLotForm, req.body);
+  locals: (req) => ({
+    title: t(req.lang, 'lots.edit_title', { code: String(req.params.code).toUpperCase() }), ...formChoices,
+    locked: lockedOf(req.res!.locals.lot),
+  }),
+  act: async (req, res) => {
+    const existing: LotRow = res.locals.lot;
+    const f = await parseForm(editLotForm, req.body,
+      async (v) => (await lotProblems(req.ctx.db, { area_dm2: v.area_m2, owner: v.owner }, existing)).fields);
     const code = await updateLot(req.ctx.db, String(req.params.code), {
       area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
     }, actorOf(req));

@@ -3,7 +3,7 @@
 // before anything is written and appends to the audit log.
 import type { Db } from '../db/knex.ts';
 import { audit, diff, history, type Actor } from '../audit/audit.ts';
-import { FormError, notFound, type FieldErrors } from '../web/errors.ts';
+import { FormError, notFound, Refusals, type FieldErrors } from '../web/errors.ts';
 import { formatM2 } from '../domain/area.ts';
 import { listPrice } from '../domain/schedule.ts';
 import { areaBalance, parkExcessDm2 } from '../domain/area-balance.ts';
@@ -80,17 +80,32 @@ export async function lotPage(db: Db, code: string) {
   return { lot: withPrice(lot), transfers, contracts, history: changes };
 }
 
-/** Refuses a change that would push lots + common areas past the park's 80 ha, saying by how much. */
-async function assertFitsInPark(trx: Db, lotsDeltaDm2: number, field: string): Promise<void> {
-  const excess = parkExcessDm2((await totalLotsDm2(trx)) + lotsDeltaDm2, await totalCommonDm2(trx));
-  if (excess > 0) throw new FormError(409, { [field]: { key: 'lots.errors.park_exceeded', params: { excess: formatM2(excess) } } });
+/**
+ * The rules on a lot form's values that look at the database, all at once: a code already used (a
+ * new lot), an area or owner changed on a lot committed to a buyer, lots + common areas beyond the
+ * park's 80 ha (saying by how much). Fields missing are skipped, so the form adds zod's messages.
+ */
+export async function lotProblems(db: Db, input: Partial<NewLotInput>, existing?: LotRow): Promise<Refusals> {
+  const errors = new Refusals();
+  if (!existing && input.block !== undefined && input.number !== undefined) {
+    const same = await findLotByBlockNumber(db, input.block, input.number);
+    if (same) errors.add('code', { key: 'lots.errors.code_taken', params: { code: same.code } }, 409);
+  }
+  if (existing && existing.status !== 'available') {
+    if (input.area_dm2 !== undefined && input.area_dm2 !== existing.area_dm2) errors.add('area_m2', 'lots.errors.area_locked', 409);
+    if (input.owner !== undefined && input.owner !== existing.owner) errors.add('owner', 'lots.errors.owner_locked', 409);
+  }
+  const delta = input.area_dm2 === undefined ? 0 : input.area_dm2 - (existing?.area_dm2 ?? 0);
+  if (delta > 0 && !errors.fields.area_m2) {
+    const excess = parkExcessDm2((await totalLotsDm2(db)) + delta, await totalCommonDm2(db));
+    if (excess > 0) errors.add('area_m2', { key: 'lots.errors.park_exceeded', params: { excess: formatM2(excess) } }, 409);
+  }
+  return errors;
 }
 
 export async function createLot(db: Db, input: NewLotInput, actor: Actor): Promise<string> {
   return db.transaction(async (trx) => {
-    const same = await findLotByBlockNumber(trx, input.block, input.number);
-    if (same) throw new FormError(409, { code: { key: 'lots.errors.code_taken', params: { code: same.code } } });
-    await assertFitsInPark(trx, input.area_dm2, 'area_m2');
+    (await lotProblems(trx, input)).throwIfAny();
     const now = new Date().toISOString();
     const fields = newLotFields(input);
     await trx('lots').insert({ ...fields, status: 'available', created_at: now, updated_at: now });
@@ -107,13 +122,7 @@ export async function createLot(db: Db, input: NewLotInput, actor: Actor): Promi
 export async function updateLot(db: Db, code: string, input: LotInput, actor: Actor): Promise<string> {
   return db.transaction(async (trx) => {
     const lot = await getLot(trx, code);
-    if (lot.status !== 'available') {
-      const locked: FieldErrors = {};
-      if (input.area_dm2 !== lot.area_dm2) locked.area_m2 = 'lots.errors.area_locked';
-      if (input.owner !== lot.owner) locked.owner = 'lots.errors.owner_locked';
-      if (Object.keys(locked).length > 0) throw new FormError(409, locked);
-    }
-    if (input.area_dm2 > lot.area_dm2) await assertFitsInPark(trx, input.area_dm2 - lot.area_dm2, 'area_m2');
+    (await lotProblems(trx, input, lot)).throwIfAny();
     const changes = diff(lot as unknown as Record<string, unknown>, { ...input });
     if (Object.keys(changes).length === 0) return lot.code;
     await trx('lots').where({ id: lot.id }).update({ ...input, updated_at: new Date().toISOString() });

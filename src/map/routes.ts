@@ -6,7 +6,11 @@ import { parkMapSvg, parseOutline, type MapArea, type MapLot } from '../domain/p
 import { formatM2 } from '../domain/area.ts';
 import { t } from '../web/i18n.ts';
 
-const query = z.object({ owner: z.enum(['municipal', 'ministry']).optional(), status: z.string().max(32).optional() });
+const query = z.object({
+  owner: z.enum(['municipal', 'ministry']).optional(), status: z.string().max(32).optional(),
+  // The lot whose details the page shows (a tap on a phone has no hover): ?lot=A-03.
+  lot: z.string().trim().max(16).optional(),
+});
 
 const showMap: RequestHandler = async (req, res) => {
   const q = query.safeParse(req.query);
@@ -27,6 +31,8 @@ const showMap: RequestHandler = async (req, res) => {
   // names the same lots: the alternative to the plan on a phone, and for the lots without an outline.
   const matching = rows.filter((r: { owner: string; status: string }) =>
     (!filter.owner || r.owner === filter.owner) && (!filter.status || r.status === filter.status));
+  const wanted = filter.lot?.toUpperCase();
+  const selectedRow = wanted ? rows.find((r: { code: string }) => r.code === wanted) : undefined;
   const list: { code: string; area_dm2: number; owner: string; status: string; buyer: string | null; on_map: boolean }[] = [];
   let missing = 0;
   for (const r of matching) {
@@ -35,7 +41,7 @@ const showMap: RequestHandler = async (req, res) => {
     if (!outline) { missing++; continue; }
     const title = [r.code, formatM2(Number(r.area_dm2)), t(lang, `owner.${r.owner}`), t(lang, `status.${r.status}`), r.buyer]
       .filter(Boolean).join(' · ');
-    lots.push({ code: r.code, outline, status: r.status, owner: r.owner, title });
+    lots.push({ code: r.code, outline, status: r.status, owner: r.owner, title, selected: r === selectedRow });
   }
   const areas: MapArea[] = [];
   for (const a of await db('common_areas').select('name', 'kind', 'outline')) {
@@ -52,6 +58,11 @@ const showMap: RequestHandler = async (req, res) => {
     title: t(lang, 'map.title'),
     svg: parkMapSvg(lots, areas, { title: t(lang, 'map.title'), labels: true }),
     shown: lots.length, missing, counts, filter, list, ministry, legend, matching: matching.length,
+    selected: selectedRow ? {
+      code: selectedRow.code, area_dm2: Number(selectedRow.area_dm2), owner: selectedRow.owner, status: selectedRow.status,
+      buyer: selectedRow.buyer ?? null, sellable: selectedRow.status === 'available' && selectedRow.owner === 'municipal',
+    } : null,
+    notFound: wanted && !selectedRow ? wanted : null,
   });
 };
 

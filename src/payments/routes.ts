@@ -8,8 +8,9 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
-import { FormError, notFound, parseInput } from '../web/errors.ts';
-import { choice, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
+import { FormError, notFound, parseChecked, parseInput, Refusals } from '../web/errors.ts';
+import { formatDate } from '../domain/dates.ts';
+import { choice, eventDate, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
@@ -25,7 +26,7 @@ const METHODS = ['cash', 'deposit', 'transfer'] as const;
 const TOKEN_RE = /^[0-9a-f]{32}$/;
 
 const paymentSchema = z.object({
-  date: isoDate(),
+  date: eventDate(),
   amount: positiveSoles(),
   method: choice(METHODS),
   reference: optionalText(64),
@@ -44,6 +45,19 @@ const paymentPostSchema = paymentSchema.extend({
 
 const reverseSchema = z.object({ reason: requiredText(500) });
 const asOfSchema = z.object({ as_of: optionalIsoDate() });
+
+/**
+ * The payment's rules that need only the contract, checked with the parsing so that every message
+ * comes at once (the service checks them again, one by one, and the amount against what is owed):
+ * not after today, not before the contract, a reference for a deposit or a transfer.
+ */
+function paymentChecks(contract: { date: string }, today: string, v: Partial<z.infer<typeof paymentSchema>>): Refusals {
+  const errors = new Refusals();
+  if (v.date && v.date > today) errors.add('date', 'errors.future_date');
+  else if (v.date && v.date < contract.date) errors.add('date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+  if (v.method && v.method !== 'cash' && 'reference' in v && !v.reference) errors.add('reference', 'payments.error.reference_required');
+  return errors;
+}
 
 /** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
 const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
@@ -92,7 +106,7 @@ const showPaymentForm: RequestHandler = async (req, res) => {
   const values = entered ? { ...q } : { date: locals.today, method: 'cash' };
   if (!entered || !locals.payable) return res.render('payments/new', { ...locals, values });
   try {
-    const input = parseInput(paymentSchema, q);
+    const input = await parseChecked(paymentSchema, q, (v) => paymentChecks(locals.contract, locals.today, v));
     const preview = await previewContractPayment(req.ctx.db, locals.contract,
       { date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference }, locals.today);
     res.render('payments/new', {
@@ -115,7 +129,7 @@ const createPayment = formAction({
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
     let input: z.infer<typeof paymentPostSchema>;
     try {
-      input = parseInput(paymentPostSchema, req.body);
+      input = await parseChecked(paymentPostSchema, req.body, (v) => paymentChecks(contract, req.ctx.clock.today(), v));
     } catch (err) {
       // The token is a hidden field: its message goes at the top of the form.
       if (err instanceof FormError && err.fields.form_token) {

@@ -1,13 +1,16 @@
 // Routes of the settings area (admin only): the terms for new contracts and the moratorium rate.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { get, post, formAction, ADMIN, type RouteDef } from '../web/routing.ts';
-import { parseInput } from '../web/errors.ts';
-import { integer, optionalIsoDate, optionalText, percent } from '../web/fields.ts';
+import { get, post, formAction, translateErrors, ADMIN, type RouteDef } from '../web/routing.ts';
+import { FormError, notFound, parseForm, parseInput, type FieldErrors } from '../web/errors.ts';
+import { integer, optionalIsoDate, optionalText, percent, requiredText } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { formatPercent } from '../domain/percent.ts';
 import { t } from '../web/i18n.ts';
-import { getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, updateSettings } from './service.ts';
+import { flash } from '../web/flash.ts';
+import {
+  getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, settingsProblems, updateSettings, withdrawMoratoriumRate,
+} from './service.ts';
 
 const optionalPercent = () => z.string().trim().optional().transform((v) => v || undefined).pipe(percent().optional());
 
@@ -32,10 +35,15 @@ const settingsSchema = z.object({
 async function pageLocals(req: Parameters<RequestHandler>[0]) {
   const db = req.ctx.db;
   const [settings, rates, rateHistory] = await Promise.all([getSettings(db), getMoratoriumRates(db), moratoriumHistory(db)]);
-  const current = rateInForce(rates, req.ctx.clock.today());
+  const today = req.ctx.clock.today();
+  const current = rateInForce(rates, today);
   return {
     title: t(req.lang, 'settings.title'),
-    settings, current, rateHistory,
+    settings, current,
+    // A rate not yet in force can be withdrawn (from its row).
+    rateHistory: rateHistory.map((r: { effective_from: string; withdrawn_at: string | null }) => ({
+      ...r, withdrawable: !r.withdrawn_at && r.effective_from > today,
+    })),
     values: {
       down_payment_pct: formatPercent(settings.down_payment_ppm),
       installment_count: String(settings.installment_count),
@@ -55,7 +63,11 @@ const save = formAction({
   view: 'settings/edit',
   locals: pageLocals,
   act: async (req) => {
-    const input = parseInput(settingsSchema, req.body);
+    // Every message at once: zod's, and the ranges of the fields that did parse.
+    const input = await parseForm(settingsSchema, req.body, (v) => settingsProblems({
+      down_payment_ppm: v.down_payment_pct, annual_rate_ppm: v.annual_rate_pct, rescission_threshold_ppm: v.rescission_threshold_pct,
+      moratorium: v.moratorium_monthly_pct !== undefined ? { monthly_rate_ppm: v.moratorium_monthly_pct, effective_from: '', ordinance: null } : null,
+    }));
     await updateSettings(req.ctx.db, {
       down_payment_ppm: input.down_payment_pct,
       installment_count: input.installment_count,
@@ -69,7 +81,31 @@ const save = formAction({
   },
 });
 
+const withdrawForm = z.object({
+  reason: requiredText(500),
+  confirm: z.string().optional().transform((v) => v === '1'),
+});
+
+/** Withdraws a rate not yet in force; a refusal shows the settings page with the message on that rate's row. */
+const withdraw: RequestHandler = async (req, res) => {
+  const id = Number(req.params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  try {
+    const input = await parseForm(withdrawForm, req.body, (v): FieldErrors => (v.confirm ? {} : { confirm: 'settings.withdraw_confirm_needed' }));
+    await withdrawMoratoriumRate(req.ctx.db, id, { reason: input.reason, confirmed: input.confirm }, actorOf(req), req.ctx.clock.today());
+    flash(req, 'settings.withdrawn');
+    res.redirect(303, '/settings');
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    const locals = await pageLocals(req);
+    res.status(err.status).render('settings/edit', {
+      ...locals, withdrawId: id, withdrawValues: req.body ?? {}, withdrawErrors: translateErrors(req.lang, err.fields),
+    });
+  }
+};
+
 export const routes: RouteDef[] = [
   get('/settings', ADMIN, page),
   post('/settings', ADMIN, save),
+  post('/settings/moratorium/:id/withdraw', ADMIN, withdraw),
 ];

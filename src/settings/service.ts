@@ -2,8 +2,8 @@
 // Contracts copy the terms when signed, so a change here never alters an existing contract.
 import type { Db } from '../db/knex.ts';
 import { audit, diff, type Actor } from '../audit/audit.ts';
-import { FormError } from '../web/errors.ts';
-import type { IsoDate } from '../domain/dates.ts';
+import { notFound, Refusals, type FieldErrors } from '../web/errors.ts';
+import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { refreshAllAccounts } from '../accounts/maintain.ts';
 
 export interface ParkSettings {
@@ -35,7 +35,8 @@ export async function getSettings(db: Db): Promise<ParkSettings> {
 
 /** Every moratorium rate with the day it took effect, oldest first. */
 export async function getMoratoriumRates(db: Db): Promise<MoratoriumRate[]> {
-  const rows = await db('moratorium_rates').orderBy('effective_from', 'asc')
+  // A withdrawn rate (repealed before it came into force) no longer applies.
+  const rows = await db('moratorium_rates').whereNull('withdrawn_at').orderBy('effective_from', 'asc')
     .select('effective_from', 'monthly_rate_ppm');
   return rows.map((r: { effective_from: string; monthly_rate_ppm: number | string }) => ({
     effective_from: r.effective_from, monthly_rate_ppm: Number(r.monthly_rate_ppm),
@@ -45,8 +46,10 @@ export async function getMoratoriumRates(db: Db): Promise<MoratoriumRate[]> {
 /** The full rate history for the settings page (with ordinance and when it was entered), newest first. */
 export async function moratoriumHistory(db: Db) {
   return db('moratorium_rates as m').leftJoin('users as u', 'u.id', 'm.created_by')
-    .orderBy('m.effective_from', 'desc')
-    .select('m.effective_from', 'm.monthly_rate_ppm', 'm.ordinance', 'm.created_at', 'u.username as created_by_name');
+    .leftJoin('users as w', 'w.id', 'm.withdrawn_by')
+    .orderBy('m.effective_from', 'desc').orderBy('m.id', 'desc')
+    .select('m.id', 'm.effective_from', 'm.monthly_rate_ppm', 'm.ordinance', 'm.created_at', 'u.username as created_by_name',
+      'm.withdrawn_at', 'm.withdrawal_reason', 'w.username as withdrawn_by_name');
 }
 
 /** The rate in force on `date` (latest effective_from ≤ date), or null before the first one. */
@@ -61,19 +64,44 @@ export interface SettingsInput extends ParkSettings {
 }
 
 /**
+ * The rules on the settings' values alone, each field on its own (a field missing is skipped), so
+ * that the form can show them all at once with its own messages.
+ */
+export function settingsProblems(input: Partial<SettingsInput>): FieldErrors {
+  const errors: FieldErrors = {};
+  const v = input;
+  if (v.down_payment_ppm !== undefined && (v.down_payment_ppm <= 0 || v.down_payment_ppm >= 1_000_000)) errors.down_payment_pct = 'settings.down_payment_range';
+  if (v.annual_rate_ppm !== undefined && v.annual_rate_ppm > 1_000_000) errors.annual_rate_pct = 'settings.rate_range';
+  if (v.rescission_threshold_ppm !== undefined && (v.rescission_threshold_ppm <= 0 || v.rescission_threshold_ppm > 1_000_000)) errors.rescission_threshold_pct = 'settings.threshold_range';
+  if (v.moratorium && v.moratorium.monthly_rate_ppm > 100_000) errors.moratorium_monthly_pct = 'settings.moratorium_range';
+  return errors;
+}
+
+/**
  * Saves the terms for new contracts and, when the moratorium rate differs from the one in force on
- * its effective date, adds it to the history. A date already in the history with another rate is a
- * conflict (409): an ordinance's rate is corrected by entering the correcting ordinance's date.
+ * its effective date, adds it to the history: a new rate needs the number of the ordinance that fixes
+ * it. A date already in the history with another rate is a conflict (409): an ordinance's rate is
+ * corrected by entering the correcting ordinance's date. Every refusal comes at once.
  */
 export async function updateSettings(db: Db, input: SettingsInput, actor: Actor): Promise<void> {
-  const errors: Record<string, string> = {};
-  if (input.down_payment_ppm <= 0 || input.down_payment_ppm >= 1_000_000) errors.down_payment_pct = 'settings.down_payment_range';
-  if (input.annual_rate_ppm > 1_000_000) errors.annual_rate_pct = 'settings.rate_range';
-  if (input.rescission_threshold_ppm <= 0 || input.rescission_threshold_ppm > 1_000_000) errors.rescission_threshold_pct = 'settings.threshold_range';
-  if (input.moratorium && input.moratorium.monthly_rate_ppm > 100_000) errors.moratorium_monthly_pct = 'settings.moratorium_range';
-  if (Object.keys(errors).length) throw new FormError(400, errors);
-
   await db.transaction(async (trx) => {
+    const errors = new Refusals();
+    for (const [field, message] of Object.entries(settingsProblems(input))) errors.add(field, message);
+    const m = input.moratorium;
+    let addRate = false;
+    if (m) {
+      const same = await trx('moratorium_rates').where({ effective_from: m.effective_from }).whereNull('withdrawn_at').first();
+      if (same) {
+        if (Number(same.monthly_rate_ppm) !== m.monthly_rate_ppm) errors.add('moratorium_effective_from', 'settings.moratorium_date_taken', 409);
+        // else: the same rate on the same date, already recorded
+      } else {
+        const rates = await getMoratoriumRates(trx);
+        addRate = rateInForce(rates, m.effective_from)?.monthly_rate_ppm !== m.monthly_rate_ppm;
+        if (addRate && !m.ordinance) errors.add('moratorium_ordinance', 'settings.ordinance_required');
+      }
+    }
+    errors.throwIfAny();
+
     const before = await getSettings(trx);
     const after: ParkSettings = {
       down_payment_ppm: input.down_payment_ppm, installment_count: input.installment_count,
@@ -85,17 +113,7 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
     }
     if (Object.keys(changes).length) await audit(trx, actor, 'settings.update', 'settings', 'park', changes);
 
-    const m = input.moratorium;
-    if (m) {
-      const same = await trx('moratorium_rates').where({ effective_from: m.effective_from }).first();
-      if (same) {
-        if (Number(same.monthly_rate_ppm) !== m.monthly_rate_ppm) {
-          throw new FormError(409, { moratorium_effective_from: 'settings.moratorium_date_taken' });
-        }
-        return; // the same rate on the same date: already recorded
-      }
-      const rates = await getMoratoriumRates(trx);
-      if (rateInForce(rates, m.effective_from)?.monthly_rate_ppm === m.monthly_rate_ppm) return;
+    if (m && addRate) {
       await trx('moratorium_rates').insert({
         effective_from: m.effective_from, monthly_rate_ppm: m.monthly_rate_ppm, ordinance: m.ordinance,
         created_by: actor.id, created_at: new Date().toISOString(),
@@ -105,5 +123,31 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
       const touched = await trx('account_rows').where('accrued_to', '>=', m.effective_from).first('contract_id');
       if (touched) await refreshAllAccounts(trx);
     }
+  });
+}
+
+/**
+ * Withdraws a rate that is not yet in force (its date after today), with the reason: the row stays,
+ * marked withdrawn, and no longer applies. A rate in force has charged late fees and is corrected by
+ * a new ordinance instead. Having charged nothing, its withdrawal changes no account.
+ */
+export async function withdrawMoratoriumRate(
+  db: Db, id: number, input: { reason: string; confirmed: boolean }, actor: Actor, today: IsoDate,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const rate = await trx('moratorium_rates').where({ id }).first();
+    if (!rate) throw notFound();
+    const errors = new Refusals();
+    if (rate.withdrawn_at) errors.add('reason', 'settings.withdraw_already', 409);
+    else if (rate.effective_from <= today) errors.add('reason', { key: 'settings.withdraw_in_force', params: { date: formatDate(rate.effective_from) } }, 409);
+    if (!input.reason) errors.add('reason', 'errors.required');
+    if (!input.confirmed) errors.add('confirm', 'settings.withdraw_confirm_needed');
+    errors.throwIfAny();
+    await trx('moratorium_rates').where({ id }).whereNull('withdrawn_at').update({
+      withdrawn_at: new Date().toISOString(), withdrawn_by: actor.id, withdrawal_reason: input.reason,
+    });
+    await audit(trx, actor, 'moratorium.withdraw', 'settings', 'moratorium', {
+      effective_from: rate.effective_from, monthly_rate_ppm: Number(rate.monthly_rate_ppm), ordinance: rate.ordinance, reason: input.reason,
+    });
   });
 }

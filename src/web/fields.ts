@@ -5,7 +5,7 @@ import { formatSoles, MAX_AMOUNT_CENTS, readSoles, type Cents } from '../domain/
 import { formatPercent, parsePercent } from '../domain/percent.ts';
 import { formatM2, MAX_AREA_DM2, parseAreaM2 } from '../domain/area.ts';
 import { MAX_PRICE_PER_M2_CENTS } from '../domain/schedule.ts';
-import { isIsoDate } from '../domain/dates.ts';
+import { formatDate, isIsoDate, MIN_PLAUSIBLE_DATE } from '../domain/dates.ts';
 
 const text = () => z.string().trim();
 
@@ -17,6 +17,10 @@ export const optionalText = (max = 200) =>
 
 export const isoDate = () =>
   text().min(1, 'errors.required').refine(isIsoDate, 'errors.date');
+
+/** The date of a contract, a payment, a spending or a deposit: not before MIN_PLAUSIBLE_DATE (2000-01-01). */
+export const eventDate = () =>
+  isoDate().refine((v) => v >= MIN_PLAUSIBLE_DATE, { message: 'errors.date_too_early', params: { min: formatDate(MIN_PLAUSIBLE_DATE) } });
 
 export const optionalIsoDate = () =>
   z.string().trim().optional().refine((v) => !v || isIsoDate(v), 'errors.date')

@@ -124,6 +124,7 @@ const ACCESS: Record<string, Rule> = {
   // Settings, the public simulator, one's own password, the map, the audit log.
   'GET /settings': ADMIN,
   'POST /settings': ADMIN,
+  'POST /settings/moratorium/:id/withdraw': ADMIN,
   'GET /quote': 'public',
   'GET /quote.csv': 'public',
   'GET /account/password': 'user',

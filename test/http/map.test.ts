@@ -32,6 +32,20 @@ describe('GET /map', () => {
     expect(textOf(res.text)).toContain('1 lotes no tienen contorno registrado');
   });
 
+  it('shows the details of the lot asked for (?lot=, a tap from the list or the lot page), with links (issue 10 item 22)', async () => {
+    const agent = await login(t.app, 'gerente');
+    const res = await agent.get('/map?lot=a-01');
+    expect(res.status).toBe(200);
+    const details = textOf(res.text.slice(res.text.indexOf('id="details"'), res.text.indexOf('</section>', res.text.indexOf('id="details"'))));
+    expect(details).toContain('Lote A-01');
+    expect(details).toContain('Estado Disponible Área (m²) 1,250.50 m² Propietario Municipal');
+    expect(res.text).toContain('href="/lots/A-01">Abrir la ficha del lote');
+    expect(res.text).toContain('href="/contracts/new?lot=A-01">Vender este lote');
+    expect(svgOf(res.text)).toContain('class="lot status-available owner-municipal selected"');
+    expect(res.text).toContain('href="/map?lot=A-02#details"');
+    expect(textOf((await agent.get('/map?lot=Z-99')).text)).toContain('No hay un lote Z-99 en el parque.');
+  });
+
   it('filters by owner', async () => {
     const agent = await login(t.app, 'finanzas');
     const res = await agent.get('/map?owner=ministry');

@@ -127,7 +127,7 @@ describe('no dead ends', () => {
     const page = await manager.get('/lots/A-03');
     expect(page.text).toContain('href="/contracts/new?lot=A-03"');
     expect(textOf(page.text)).toContain('Vender este lote');
-    expect(page.text).toContain('href="/map#lot-A-03"');
+    expect(page.text).toContain('href="/map?lot=A-03#details"');
     expect(page.text).toContain('href="/quote?lot=A-03#quote-plan"');
     // Not to finance (who may not sell), not on a ministry lot nor on a sold one.
     expect(textOf((await finance.get('/lots/A-03')).text)).not.toContain('Vender este lote');

@@ -40,7 +40,7 @@ describe('park settings', () => {
   it('adds moratorium rates with their effective dates, past ones too, sorted', async () => {
     let res = await submit(admin, '/settings', '/settings', { ...base, moratorium_monthly_pct: '0.90', moratorium_effective_from: '2026-07-01', moratorium_ordinance: 'O.M. 012-2026-MPI' });
     expect(res.status).toBe(303);
-    res = await submit(admin, '/settings', '/settings', { ...base, moratorium_monthly_pct: '1.2', moratorium_effective_from: '2018-01-01' });
+    res = await submit(admin, '/settings', '/settings', { ...base, moratorium_monthly_pct: '1.2', moratorium_effective_from: '2018-01-01', moratorium_ordinance: 'O.M. 003-2018-MPI' });
     expect(res.status).toBe(303);
     expect(await getMoratoriumRates(t.db)).toEqual([
       { effective_from: '2018-01-01', monthly_rate_ppm: 12000 },
@@ -89,5 +89,84 @@ describe('park settings', () => {
   it('is for the administrator only', async () => {
     const manager = await login(t.app, 'gerente');
     expect((await manager.get('/settings')).status).toBe(403);
+  });
+
+  it('shows every refused field at once: the format checks and the ranges (issue 10 item 12)', async () => {
+    const before = await getSettings(t.db);
+    const res = await submit(admin, '/settings', '/settings', {
+      ...base, down_payment_pct: '100', installment_count: '0', rescission_threshold_pct: '0',
+      moratorium_monthly_pct: '12', moratorium_effective_from: '',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="e-down_payment_pct">La cuota inicial debe/);
+    expect(res.text).toContain('id="e-installment_count"');
+    expect(res.text).toContain('id="e-rescission_threshold_pct"');
+    expect(res.text).toContain('id="e-moratorium_monthly_pct"');
+    expect(res.text).toContain('id="e-moratorium_effective_from"');
+    expect(await getSettings(t.db)).toEqual(before);
+  });
+
+  it('requires the ordinance of a new rate, with the other messages (issue 10 item 20)', async () => {
+    const before = await countRates();
+    const res = await submit(admin, '/settings', '/settings', {
+      ...base, down_payment_pct: '100', moratorium_monthly_pct: '1.5', moratorium_effective_from: '2027-01-01', moratorium_ordinance: '',
+    });
+    expect(res.status).toBe(400);
+    expect(textOf(res.text)).toContain('Indique el número de la ordenanza que fija la nueva tasa');
+    expect(res.text).toContain('id="e-moratorium_ordinance"');
+    expect(res.text).toContain('id="e-down_payment_pct"');
+    expect(await countRates()).toBe(before);
+  });
+});
+
+describe('withdrawing a moratorium rate not yet in force (issue 10 item 20)', () => {
+  it('marks the row withdrawn with reason and user, audits it, and the rate no longer applies', async () => {
+    const added = await submit(admin, '/settings', '/settings', {
+      ...base, moratorium_monthly_pct: '2', moratorium_effective_from: '2027-03-01', moratorium_ordinance: 'O.M. 020-2026-MPI',
+    });
+    expect(added.status).toBe(303);
+    expect((await getMoratoriumRates(t.db)).map((r) => r.effective_from)).toContain('2027-03-01');
+    const row = await t.db('moratorium_rates').where({ effective_from: '2027-03-01' }).first();
+    const page = textOf((await admin.get('/settings')).text);
+    expect(page).toContain('Aún no vigente. Retirar esta tasa…');
+    const url = `/settings/moratorium/${row.id}/withdraw`;
+
+    // without the confirmation or the reason: nothing changes, both messages on its row
+    const refused = await submit(admin, '/settings', url, { reason: '' });
+    expect(refused.status).toBe(400);
+    expect(textOf(refused.text)).toContain('Marque la casilla para confirmar el retiro.');
+    expect(refused.text).toContain('id="e-reason"');
+    expect((await t.db('moratorium_rates').where({ id: row.id }).first()).withdrawn_at).toBeNull();
+
+    const ok = await submit(admin, '/settings', url, { reason: 'Ordenanza derogada antes de regir', confirm: '1' });
+    expect(ok.status, textOf(ok.text).slice(-1500)).toBe(303);
+    const after = await t.db('moratorium_rates').where({ id: row.id }).first();
+    expect(after.withdrawal_reason).toBe('Ordenanza derogada antes de regir');
+    expect(after.withdrawn_at).not.toBeNull();
+    const adminId = (await t.db('users').where({ username: 'admin' }).first()).id;
+    expect(after.withdrawn_by).toBe(adminId);
+    expect((await getMoratoriumRates(t.db)).map((r) => r.effective_from)).not.toContain('2027-03-01');
+    const audit = await t.db('audit_log').where({ action: 'moratorium.withdraw' }).first();
+    expect(JSON.parse(audit.details)).toMatchObject({ effective_from: '2027-03-01', monthly_rate_ppm: 20000, reason: 'Ordenanza derogada antes de regir' });
+    const shown = textOf((await admin.get('/settings')).text);
+    expect(shown).toContain('01/03/2027 2% O.M. 020-2026-MPI');
+    expect(shown).toContain('Retirada admin');
+    // nothing to recompute: every account equals its replay
+    const { verifyAccounts } = await import('../../src/accounts/maintain.ts');
+    expect((await verifyAccounts(t.db)).differences).toEqual([]);
+    // the date is free again for a rate
+    const again = await submit(admin, '/settings', '/settings', {
+      ...base, moratorium_monthly_pct: '1.8', moratorium_effective_from: '2027-03-01', moratorium_ordinance: 'O.M. 021-2026-MPI',
+    });
+    expect(again.status).toBe(303);
+    expect((await getMoratoriumRates(t.db)).find((r) => r.effective_from === '2027-03-01')?.monthly_rate_ppm).toBe(18000);
+  });
+
+  it('refuses to withdraw a rate already in force (409, nothing changed)', async () => {
+    const row = await t.db('moratorium_rates').where({ effective_from: '2026-07-01' }).first();
+    const res = await submit(admin, '/settings', `/settings/moratorium/${row.id}/withdraw`, { reason: 'error', confirm: '1' });
+    expect(res.status).toBe(409);
+    expect(textOf(res.text)).toContain('Esta tasa rige desde el 01/07/2026: ya no se puede retirar');
+    expect((await t.db('moratorium_rates').where({ id: row.id }).first()).withdrawn_at).toBeNull();
   });
 });
