@@ -4,6 +4,7 @@
 // (bench/copy.ts). Every park is checked after generation: accounts:verify and the reconciliation.
 //
 //   npx tsx bench/generate.ts --size 400 [--force]     → bench/.parks/park-400.sqlite
+import { rng } from '../test/support/rng.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,18 +44,6 @@ const FIRST_DATE = '2021-01-04' as IsoDate;
 const METHODS: Method[] = ['cash', 'deposit', 'transfer'];
 
 export const parkFile = (size: number) => path.join(PARKS_DIR, `park-${size}.v${GENERATOR_VERSION}.sqlite`);
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function rucOf(n: number): string {
   const first10 = `20${String(n).padStart(8, '0')}`;

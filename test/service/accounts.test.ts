@@ -1,6 +1,7 @@
 // The maintained accounts under generated histories written through the services, as the forms do:
 // partial, late, back-dated and reversed payments, acceleration, rescission, a moratorium rate entered
 // with a past date. After every act, accounts:verify finds each stored account equal to its replay.
+import { rng } from '../support/rng.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { tempDb } from '../support/app.ts';
@@ -23,17 +24,6 @@ afterEach(async () => {
   await db.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const clean = async () => expect((await verifyAccounts(db)).differences).toEqual([]);
 /** A refusal (over the balance, a rescinded contract) is part of a generated history, not a failure. */

@@ -2,6 +2,7 @@
 // state on any date on or after the last event equals the full replay on that date, to the céntimo.
 // Checked on generated histories: partial payments, prepayments, payoffs, late payers, rate changes,
 // interest-bearing plans, 31 Jan contracts, acceleration.
+import { rng } from '../support/rng.ts';
 import { describe, expect, it } from 'vitest';
 import { buildSchedule } from '../../src/domain/schedule.ts';
 import { addDays, type IsoDate } from '../../src/domain/dates.ts';
@@ -10,18 +11,6 @@ import {
 } from '../../src/domain/statement.ts';
 import { figuresOn, totalsOf, unpaidOf } from '../../src/domain/account-figures.ts';
 import { delinquencyOf } from '../../src/domain/delinquency.ts';
-
-/** A small deterministic generator (mulberry32), so a failure names its seed and replays. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function history(seed: number): StatementInput {
   const r = rng(seed);
