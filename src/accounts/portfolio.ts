@@ -54,6 +54,11 @@ async function replayOn(db: Db, c: { id: number; accelerated_on: IsoDate | null 
   }
 }
 
+const nothingOwed = (as_of: IsoDate): AccountFigures => ({
+  as_of, scheduled_outstanding_cents: 0, late_fee_unpaid_cents: 0, outstanding_cents: 0, overdue_cents: 0,
+  delinquency: { oldest_due_date: null, days_late: 0, bucket: 'current', unpaid_overdue_count: 0, may_accelerate_or_rescind: false },
+});
+
 export async function portfolioOn(db: Db, as_of: IsoDate, query: PortfolioQuery = {}): Promise<PortfolioLine[]> {
   const q = db('contracts as c').join('lots as l', 'l.id', 'c.lot_id').join('firms as f', 'f.ruc', 'c.firm_ruc')
     .leftJoin('contract_accounts as a', 'a.contract_id', 'c.id')
@@ -85,7 +90,9 @@ export async function portfolioOn(db: Db, as_of: IsoDate, query: PortfolioQuery 
   }
   const unpaid = new Map<number, { due_date: IsoDate; unpaid_cents: number }[]>();
   if (query.unpaid) {
-    const rows = await db('account_rows').where('unpaid_cents', '>', 0).select('contract_id', 'due_date', 'unpaid_cents');
+    const rows = await db('account_rows').where('unpaid_cents', '>', 0)
+      .whereNotIn('contract_id', db('contracts').select('id').whereNotNull('rescinded_on').andWhere('rescinded_on', '<=', as_of))
+      .select('contract_id', 'due_date', 'unpaid_cents');
     for (const r of rows) {
       const list = unpaid.get(n(r.contract_id)) ?? [];
       list.push({ due_date: String(r.due_date), unpaid_cents: n(r.unpaid_cents) });
@@ -102,6 +109,12 @@ export async function portfolioOn(db: Db, as_of: IsoDate, query: PortfolioQuery 
       lot_code: String(c.lot_code), status: String(c.status), activated_on: d(c.activated_on), paid_off_on: d(c.paid_off_on),
       rescinded_on: d(c.rescinded_on), accelerated_on: d(c.accelerated_on),
     };
+    if (base.rescinded_on !== null && base.rescinded_on <= as_of) {
+      // Rescinded by then: it owes nothing more (its unpaid installments were written off), so its
+      // figures are nil and its open rows are not even read.
+      out.push({ ...base, down_payment_paid: n(c.down_payment_paid) === 1, figures: nothingOwed(as_of), ...(query.unpaid ? { unpaid: [] } : {}) });
+      continue;
+    }
     const holds = c.valid_from !== null && c.valid_from !== undefined && String(c.valid_from) <= as_of && !replayed.has(id);
     if (holds) {
       out.push({

@@ -85,7 +85,9 @@ export async function saveAccountState(trx: Db, contractId: number, state: Accou
 /** Open rows (not fully paid) due before `before`, of the given contracts or of all: what portfolio pages
  *  need to add the late fees still running on their date. */
 export async function openRowsDueBefore(db: Db, before: IsoDate, contractIds?: number[]): Promise<(AccountRow & { contract_id: number })[]> {
-  const q = db('account_rows').where('unpaid_cents', '>', 0).andWhere('due_date', '<', before);
+  const q = db('account_rows').where('unpaid_cents', '>', 0).andWhere('due_date', '<', before)
+    // A rescinded contract's installments stay unpaid for ever but owe nothing once it is rescinded.
+    .whereNotIn('contract_id', db('contracts').select('id').whereNotNull('rescinded_on').andWhere('rescinded_on', '<=', before));
   if (contractIds) q.whereIn('contract_id', contractIds);
   const rows = await q.select('*');
   return rows.map((r: Record<string, unknown>) => ({ ...toRow(r), contract_id: Number(r.contract_id) }));
