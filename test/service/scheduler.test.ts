@@ -31,9 +31,6 @@ describe('scheduled jobs', () => {
   });
 
   it('the session sweep removes expired sessions only', async () => {
-    if (!(await db.schema.hasTable('sessions'))) {
-      await db.schema.createTable('sessions', (t) => { t.string('sid').primary(); t.json('sess').notNullable(); t.timestamp('expired').notNullable(); });
-    }
     await db('sessions').insert([
       { sid: 'old', sess: '{}', expired: '2026-11-27T09:00:00.000Z' },
       { sid: 'live', sess: '{}', expired: '2026-11-27T11:00:00.000Z' },
