@@ -8,8 +8,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
-import { FormError, notFound, parseChecked, parseInput, Refusals } from '../web/errors.ts';
-import { formatDate } from '../domain/dates.ts';
+import { FormError, notFound, parseChecked, parseInput } from '../web/errors.ts';
 import { choice, eventDate, isoDate, optionalIsoDate, optionalText, positiveSoles, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -18,7 +17,7 @@ import { toSolesString } from '../domain/money.ts';
 import { loadContract } from '../contracts/queries.ts';
 import { addContractPageSection } from '../contracts/page-sections.ts';
 import { accountOf } from './account.ts';
-import { newFormToken, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
+import { newFormToken, paymentRefusals, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
 import { contractPaymentsPanel, dueDatesOf, partsView, receiptPage, statementCsv, statementPage, summaryOf } from './views.ts';
 import { findReceiptByToken, RECEIPT_NUMBER_RE } from './queries.ts';
 
@@ -45,19 +44,6 @@ const paymentPostSchema = paymentSchema.extend({
 
 const reverseSchema = z.object({ reason: requiredText(500) });
 const asOfSchema = z.object({ as_of: optionalIsoDate() });
-
-/**
- * The payment's rules that need only the contract, checked with the parsing so that every message
- * comes at once (the service checks them again, one by one, and the amount against what is owed):
- * not after today, not before the contract, a reference for a deposit or a transfer.
- */
-function paymentChecks(contract: { date: string }, today: string, v: Partial<z.infer<typeof paymentSchema>>): Refusals {
-  const errors = new Refusals();
-  if (v.date && v.date > today) errors.add('date', 'errors.future_date');
-  else if (v.date && v.date < contract.date) errors.add('date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
-  if (v.method && v.method !== 'cash' && 'reference' in v && !v.reference) errors.add('reference', 'payments.error.reference_required');
-  return errors;
-}
 
 /** A token kept from the form (preview → confirm keeps the same one), or a fresh one. */
 const tokenFrom = (v: unknown) => (typeof v === 'string' && TOKEN_RE.test(v) ? v : newFormToken());
@@ -106,7 +92,7 @@ const showPaymentForm: RequestHandler = async (req, res) => {
   const values = entered ? { ...q } : { date: locals.today, method: 'cash' };
   if (!entered || !locals.payable) return res.render('payments/new', { ...locals, values });
   try {
-    const input = await parseChecked(paymentSchema, q, (v) => paymentChecks(locals.contract, locals.today, v));
+    const input = await parseChecked(paymentSchema, q, (v) => paymentRefusals(locals.contract, locals.today, v));
     const preview = await previewContractPayment(req.ctx.db, locals.contract,
       { date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference }, locals.today);
     res.render('payments/new', {
@@ -129,7 +115,7 @@ const createPayment = formAction({
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
     let input: z.infer<typeof paymentPostSchema>;
     try {
-      input = await parseChecked(paymentPostSchema, req.body, (v) => paymentChecks(contract, req.ctx.clock.today(), v));
+      input = await parseChecked(paymentPostSchema, req.body, (v) => paymentRefusals(contract, req.ctx.clock.today(), v));
     } catch (err) {
       // The token is a hidden field: its message goes at the top of the form.
       if (err instanceof FormError && err.fields.form_token) {

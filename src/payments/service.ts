@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/knex.ts';
 import { audit, type Actor } from '../audit/audit.ts';
-import { FormError, notFound } from '../web/errors.ts';
+import { FormError, notFound, Refusals } from '../web/errors.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatSoles, type Cents } from '../domain/money.ts';
 import { previewPayment, type Statement } from '../domain/statement.ts';
@@ -37,15 +37,23 @@ export interface PaymentPreview {
   after: Statement;
 }
 
-/** Refusals that do not depend on the amount: the contract's state, the date. */
+/** The payment's rules that need only the contract, all at once (the form shows every message together):
+ *  not after today, not before the contract, a reference for a deposit or a transfer. Fields not given
+ *  (a form whose field did not parse) are not judged. */
+export function paymentRefusals(contract: { date: IsoDate }, today: IsoDate,
+  v: Partial<Pick<PaymentInput, 'date' | 'method' | 'reference'>>): Refusals {
+  const errors = new Refusals();
+  if (v.date && v.date > today) errors.add('date', 'errors.future_date');
+  else if (v.date && v.date < contract.date) errors.add('date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+  if (v.method && v.method !== 'cash' && 'reference' in v && !v.reference) errors.add('reference', 'payments.error.reference_required');
+  return errors;
+}
+
+/** Refusals that do not depend on the amount: the contract's state, the date, the reference. */
 function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' | 'method' | 'reference'>, today: IsoDate): void {
   if (contract.status === 'rescinded') throw new FormError(409, { _form: { key: 'payments.error.rescinded', params: { number: contract.number } } });
   if (contract.status === 'paid_off') throw new FormError(409, { _form: { key: 'payments.error.paid_off', params: { number: contract.number } } });
-  if (input.date > today) throw new FormError(400, { date: 'errors.future_date' });
-  if (input.date < contract.date) {
-    throw new FormError(400, { date: { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } } });
-  }
-  if (input.method !== 'cash' && !input.reference) throw new FormError(400, { reference: 'payments.error.reference_required' });
+  paymentRefusals(contract, today, input).throwIfAny();
 }
 
 /** How the payment would be applied (for the form's preview), or the refusal it would get. */
