@@ -11,7 +11,8 @@ import { listPrice } from '../domain/schedule.ts';
 import { formatDni } from '../domain/ruc.ts';
 import { amountInWords } from '../domain/amount-words.ts';
 import { t } from '../web/i18n.ts';
-import { checkSale, saleRefusal, signContract, type SaleInput } from './service.ts';
+import { checkSale, saleRefusal, signContract, type SaleInput, type SalePreview } from './service.ts';
+import { changedSincePreview, confirmable, isConfirmation, StalePreview } from '../web/previewed.ts';
 import {
   availableMunicipalLots, CONTRACT_STATUSES, contractTotals, eventsOf, firmsForSale, listContracts, loadContract, scheduleOf,
 } from './queries.ts';
@@ -30,9 +31,11 @@ const saleSchema = z.object({
   joined_on: optionalIsoDate(),
 });
 
-async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
+type SaleValues = z.infer<typeof saleSchema>;
+
+async function saleValues(req: Request, body: unknown): Promise<SaleValues> {
   // Every message at once: the parsing's, and the sale's rules on the fields that parsed.
-  const v = await parseForm(saleSchema, body, async (p) => {
+  return parseForm(saleSchema, body, async (p) => {
     const lot_code = p.lot_code ? await resolveLotCode(req.ctx.db, p.lot_code) : undefined;
     const refused = await saleRefusal(req.ctx.db, {
       lot_code, firm_ruc: p.firm_ruc, date: p.date, price_cents: p.price, price_reason: p.price_reason,
@@ -40,6 +43,13 @@ async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
     }, req.ctx.clock.today());
     if (refused) throw refused;
   });
+}
+
+async function saleInput(req: Request, body: unknown): Promise<SaleInput> {
+  return toSaleInput(req, await saleValues(req, body));
+}
+
+async function toSaleInput(req: Request, v: SaleValues): Promise<SaleInput> {
   return {
     lot_code: await resolveLotCode(req.ctx.db, v.lot_code), firm_ruc: v.firm_ruc, date: v.date, price_cents: v.price, price_reason: v.price_reason,
     member_number: v.member_number, joined_on: v.joined_on,
@@ -73,6 +83,14 @@ const listPage: RequestHandler = async (req, res) => {
   });
 };
 
+/** What the preview section shows of a checked sale. */
+function previewView(p: SalePreview) {
+  return {
+    ...p, rows: p.schedule.rows, totals: scheduleTotals(p.schedule.rows),
+    installment_cents: p.schedule.rows[1]?.installment_cents ?? 0,
+  };
+}
+
 /** The sale form; with entered values (a GET from its own form) it shows the preview to confirm. */
 const newPage: RequestHandler = async (req, res) => {
   const locals = await formLocals(req);
@@ -83,27 +101,36 @@ const newPage: RequestHandler = async (req, res) => {
   if (!q.preview) return res.render('contracts/new', { ...locals, values });
   try {
     const p = await checkSale(req.ctx.db, await saleInput(req, q), locals.today);
-    res.render('contracts/new', {
-      ...locals, values, preview: {
-        ...p, rows: p.schedule.rows, totals: scheduleTotals(p.schedule.rows),
-        installment_cents: p.schedule.rows[1]?.installment_cents ?? 0,
-      },
-    });
+    res.render('contracts/new', { ...locals, values, preview: previewView(p) });
   } catch (err) {
     if (!(err instanceof FormError)) throw err;
     res.status(err.status).render('contracts/new', { ...locals, values, errors: translateErrors(req.lang, err.fields), hasErrors: true });
   }
 };
 
-const create = formAction({
+/**
+ * Signs the sale. From the preview's confirm button the form comes with its previewed_* copy: if the
+ * form was changed after the preview, nothing is signed (409) and the page shows the new preview.
+ */
+const create = confirmable(formAction({
   view: 'contracts/new',
   locals: formLocals,
   act: async (req) => {
-    const id = await signContract(req.ctx.db, await saleInput(req, req.body), actorOf(req), req.ctx.clock.today());
+    const v = await saleValues(req, req.body);
+    const input = await toSaleInput(req, v);
+    if (isConfirmation(req.body)) {
+      const db = req.ctx.db;
+      const changed = await changedSincePreview(saleSchema, req.body, v, { lot_code: (code) => resolveLotCode(db, code) });
+      if (changed.length) {
+        const p = await checkSale(db, input, req.ctx.clock.today());
+        throw new StalePreview('contracts/new', { ...await formLocals(req), values: req.body, preview: previewView(p) });
+      }
+    }
+    const id = await signContract(req.ctx.db, input, actorOf(req), req.ctx.clock.today());
     flash(req, 'flash.sale_signed');
     return `/contracts/${id}`;
   },
-});
+}));
 
 async function contractPage(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
