@@ -83,6 +83,20 @@ describe('the summary before a rescission', () => {
   });
 });
 
+describe('the summary in English', () => {
+  it('reads in English, with the English name of the account', async () => {
+    const agent = await login(t.app, 'admin');
+    await agent.get('/lang/en?next=/');
+    const res = await agent.get(summaryUrl(k.c.id, { resolution_number: 'R.A. 10-2026', resolution_date: '2026-11-25', compensation: '3000.00', penalty: '500.00' }));
+    const text = textOf(res.text);
+    expect(text).toContain('To refund to the buyer S/ 11,500.00');
+    expect(text).toContain('The refund is charged to account 3101 Infrastructure reinvestment fund');
+    expect(text).toContain('The balance of account 3101 covers the refund; S/ 33,500.00 will remain.');
+    expect(text).toContain('Confirm and rescind the contract');
+    expect(text).not.toMatch(/rescission\.summary\.|preview\.update/);
+  });
+});
+
 describe('confirming a rescission', () => {
   it('a form changed after the summary: 409, nothing written, the new summary; as shown: 303 and the books exactly so', async () => {
     const page = await manager.get(summaryUrl(k.c.id, { resolution_number: 'R.A. 10-2026', resolution_date: '2026-11-25', compensation: '3000.00', penalty: '500.00' }));
