@@ -34,6 +34,7 @@ export async function rescissionSummary(db: Db, contractId: number, input: Resci
   // 3101 (equity) and 2201 (liability) hold credits: what they hold is credits − debits.
   const balance = -(await accountBalance(db, code, today));
   const refundCents = refund.returned_cents;
+  const holds = Math.max(0, balance); // an account already below zero covers nothing
   return {
     resolution_number: input.resolution_number, resolution_date: input.resolution_date,
     received_cents: check.received_cents, compensation_cents: input.compensation_cents, penalty_cents: input.penalty_cents,
@@ -41,8 +42,8 @@ export async function rescissionSummary(db: Db, contractId: number, input: Resci
     lot: { code: contract.lot_code, area_dm2: Number(contract.lot_area_dm2) },
     pays: {
       code, label_es: String(account?.label_es ?? code), label_en: String(account?.label_en ?? code), as_of: today,
-      balance_cents: balance, covers: balance >= refundCents,
-      short_cents: Math.max(0, refundCents - balance), left_cents: Math.max(0, balance - refundCents),
+      balance_cents: balance, covers: refundCents <= holds,
+      short_cents: Math.max(0, refundCents - holds), left_cents: Math.max(0, balance - refundCents),
     },
   };
 }
