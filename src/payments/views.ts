@@ -105,7 +105,7 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   const contract = await findContractView(db, receipt.contract_id);
   if (!contract) throw notFound();
   if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
-  const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
+  const dueDates = new Map((await scheduleOf(db, contract.id, 'all')).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
   return {
     receipt, contract, allocation, print_runs: printRuns(allocation.rows),
