@@ -27,6 +27,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('contracts', (t) => {
     t.integer('schedule_version').notNullable().defaultTo(1);
     t.string('rescheduled_on', 10).nullable(); // the last reschedule: the delinquency report watches it
+    // The last resolution that fixed the balance (waiver, reschedule): receipts dated on or before it can
+    // no longer be added or voided, or what the resolution decided would change under it.
+    t.string('balance_fixed_on', 10).nullable();
+    t.string('balance_fixed_by', 64).nullable();
   });
   await knex.schema.alterTable('account_rows', (t) => {
     t.integer('version').notNullable().defaultTo(1);
@@ -44,7 +48,9 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex('accounts').whereIn('code', ['0701', '0901']).delete();
   await knex.schema.alterTable('account_rows', (t) => { t.dropColumn('version'); t.dropColumn('late_fee_waived_cents'); t.dropColumn('moved_cents'); });
-  await knex.schema.alterTable('contracts', (t) => { t.dropColumn('schedule_version'); t.dropColumn('rescheduled_on'); });
+  await knex.schema.alterTable('contracts', (t) => {
+    t.dropColumn('schedule_version'); t.dropColumn('rescheduled_on'); t.dropColumn('balance_fixed_on'); t.dropColumn('balance_fixed_by');
+  });
   await knex.schema.alterTable('schedule_rows', (t) => { t.dropColumn('version'); });
   await knex.schema.dropTable('account_events');
 }

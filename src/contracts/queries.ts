@@ -31,6 +31,10 @@ export interface ContractRow {
   acceleration_resolution: string | null;
   rescinded_on: string | null;
   rescission_resolution: string | null;
+  schedule_version: number;
+  rescheduled_on: string | null;
+  balance_fixed_on: string | null; // the last waiver or reschedule: receipts dated on or before it are fixed
+  balance_fixed_by: string | null;
   created_by: number | null;
   created_at: string;
 }
