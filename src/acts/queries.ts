@@ -48,3 +48,16 @@ export async function lastBalanceActOn(db: Db, contractId: number): Promise<{ da
     .orderBy('date', 'desc').orderBy('id', 'desc').first('date', 'kind', 'resolution_number');
   return r ? { date: String(r.date) as IsoDate, kind: r.kind as ActKind, resolution_number: String(r.resolution_number) } : null;
 }
+
+export interface ResolutionLine { kind: ActKind; date: IsoDate; resolution_number: string; amount_cents: number | null }
+
+/** The resolutions recorded on a contract up to `as_of`, oldest first, with the amount each took off or moved. */
+export async function resolutionsOn(db: Db, contractId: number, as_of: IsoDate): Promise<ResolutionLine[]> {
+  return (await accountEventRows(db, contractId)).filter((e) => e.date <= as_of)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id))
+    .map((e) => ({
+      kind: e.kind, date: e.date, resolution_number: e.resolution_number,
+      amount_cents: e.kind === 'waiver' ? Number(e.details.total_cents ?? 0)
+        : e.kind === 'reschedule' ? Number(e.details.principal_cents ?? 0) : null,
+    }));
+}

@@ -85,6 +85,15 @@ describe('waiver of late fees', () => {
     expect((await t.db('audit_log').where({ action: 'contract.late_fees_waived' })).length).toBe(1);
   });
 
+  it('shows on the statement and on the receipts that follow', async () => {
+    const stmt = textOf((await manager.get(`/contracts/${w.id}/statement?as_of=2026-05-31`)).text);
+    expect(stmt).toContain('15/05/2026 · Condonación de moras · R.G. 071-2026 · S/ 50.00');
+    expect(stmt).toContain('Moras condonadas por resolución (no se cobran): S/ 50.00');
+    const number = await pay(t.db, w.id, '2026-06-01', 150_000, TODAY);
+    const receipt = textOf((await manager.get(`/receipts/${number}`)).text);
+    expect(receipt).toContain('Moras condonadas por resolución antes de este pago: S/ 50.00 (R.G. 071-2026).');
+  });
+
   it('fixes the balance on its date: an earlier payment is refused', async () => {
     const res = await submit(manager, `/contracts/${w.id}/payments/new`, `/contracts/${w.id}/payments`,
       { date: '2026-05-10', amount: '100.00', method: 'cash', reference: '' });
@@ -150,6 +159,13 @@ describe('reschedule of three overdue installments into 24', () => {
     const stmt = textOf((await manager.get(`/contracts/${r.id}/statement?as_of=2026-07-20`)).text);
     expect(stmt).toContain('81,047.57');
     expect(await receivable(r.id)).toBe(8_456_402 - 352_350);
+  });
+
+  it('the delinquency report marks it for the watch period (6 months by default)', async () => {
+    const page = textOf((await manager.get('/delinquency?as_of=2026-07-20')).text);
+    const contract = (await t.db('contracts').where({ id: r.id }).first()).number;
+    expect(page).toContain(`${contract} Refinanciado el 15/05/2026: en vigilancia hasta el 15/11/2026`);
+    expect(textOf((await manager.get('/delinquency?as_of=2026-11-16&bucket=all')).text)).not.toContain('en vigilancia');
   });
 
   it('a receipt the reschedule took into account can no longer be voided', async () => {
