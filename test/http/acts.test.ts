@@ -215,6 +215,12 @@ describe('the books after every act', () => {
     ]);
   });
 
+  it('the fund dashboard shows the late fees waived in the period', async () => {
+    const finance = await login(t.app, 'finanzas');
+    const page = textOf((await finance.get('/finance?from=2026-01-01&to=2026-07-20')).text);
+    expect(page).toContain('Moras condonadas por resolución en el periodo: S/ 50.00');
+  });
+
   it.skipIf(!HAS_HLEDGER)('hledger checks the exported journal, and its memorandum accounts hold the 50.00 waived', async () => {
     const finance = await login(t.app, 'finanzas');
     const file = path.join(t.dir, 'acts.journal');
