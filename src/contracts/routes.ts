@@ -120,13 +120,15 @@ async function versionAsked(req: Request, contract: ContractView) {
 async function contractPage(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const schedule_version = await versionAsked(req, contract);
-  const [rows, events] = await Promise.all([scheduleOf(req.ctx.db, contract.id, schedule_version.version), eventsOf(req.ctx.db, contract.id)]);
+  const [rows, events, signed] = await Promise.all([scheduleOf(req.ctx.db, contract.id, schedule_version.version),
+    eventsOf(req.ctx.db, contract.id), scheduleOf(req.ctx.db, contract.id, 1)]);
   const today = req.ctx.clock.today();
   const sections = await contractPageSections({ db: req.ctx.db, contract, today, user: req.user });
   const eventsView = events.map((e: Record<string, unknown>) => ({ ...e, data: e.details ? JSON.parse(String(e.details)) : {} }));
   return {
     title: contract.number, contract: { ...contract, firm_representative_dni: formatDni(contract.firm_representative_dni) }, rows, events: eventsView, today, totals: scheduleTotals(rows),
-    installment_cents: rows[1]?.installment_cents ?? 0, negotiated: contract.price_cents !== contract.list_price_cents,
+    // The terms as signed (version 1), whatever schedule is in force now.
+    installment_cents: signed[1]?.installment_cents ?? 0, terms_total_cents: scheduleTotals(signed).total_cents, negotiated: contract.price_cents !== contract.list_price_cents,
     price_words: amountInWords(contract.price_cents),
     schedule_version, schedule_first: rows[0]?.n, schedule_last: rows.at(-1)?.n,
     ...sections,
