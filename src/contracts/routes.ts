@@ -3,7 +3,7 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { FormError, parseForm, parseInput } from '../web/errors.ts';
+import { FormError, notFound, parseForm, parseInput } from '../web/errors.ts';
 import { eventDate, isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -20,6 +20,8 @@ import { scheduleCsv, scheduleTotals } from './csv.ts';
 import { contractPageSections } from './page-sections.ts';
 import { resolveLotCode } from '../lots/service.ts';
 import { pageParam, pager } from '../web/paging.ts';
+import { scheduleVersions } from '../acts/panel.ts';
+import type { ContractView } from './queries.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -132,16 +134,30 @@ const create = confirmable(formAction({
   },
 }));
 
+/** ?version=N: an earlier schedule version of a rescheduled contract (default: the one in force). */
+async function versionAsked(req: Request, contract: ContractView) {
+  const versions = await scheduleVersions(req.ctx.db, contract);
+  const given = (req.query as Record<string, unknown>).version;
+  const asked = given === undefined || given === '' ? null : versions.find((x) => String(x.version) === String(given));
+  if (asked === undefined) throw notFound(); // a version this contract does not have
+  const v = asked ?? versions.find((x) => x.in_force) ?? versions[0]!;
+  return { ...v, state_key: v.in_force ? 'acts.schedule.in_force' : 'acts.schedule.earlier' };
+}
+
 async function contractPage(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
-  const [rows, events] = await Promise.all([scheduleOf(req.ctx.db, contract.id), eventsOf(req.ctx.db, contract.id)]);
+  const schedule_version = await versionAsked(req, contract);
+  const [rows, events, signed] = await Promise.all([scheduleOf(req.ctx.db, contract.id, schedule_version.version),
+    eventsOf(req.ctx.db, contract.id), scheduleOf(req.ctx.db, contract.id, 1)]);
   const today = req.ctx.clock.today();
   const sections = await contractPageSections({ db: req.ctx.db, contract, today, user: req.user });
   const eventsView = events.map((e: Record<string, unknown>) => ({ ...e, data: e.details ? JSON.parse(String(e.details)) : {} }));
   return {
     title: contract.number, contract: { ...contract, firm_representative_dni: formatDni(contract.firm_representative_dni) }, rows, events: eventsView, today, totals: scheduleTotals(rows),
-    installment_cents: rows[1]?.installment_cents ?? 0, negotiated: contract.price_cents !== contract.list_price_cents,
+    // The terms as signed (version 1), whatever schedule is in force now.
+    installment_cents: signed[1]?.installment_cents ?? 0, terms_total_cents: scheduleTotals(signed).total_cents, negotiated: contract.price_cents !== contract.list_price_cents,
     price_words: amountInWords(contract.price_cents),
+    schedule_version, schedule_first: rows[0]?.n, schedule_last: rows.at(-1)?.n,
     ...sections,
   };
 }
@@ -156,8 +172,9 @@ const printPage: RequestHandler = async (req, res) => {
 
 const scheduleCsvRoute: RequestHandler = async (req, res) => {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
-  const rows = await scheduleOf(req.ctx.db, contract.id);
-  sendCsv(res, `cronograma-${contract.number}.csv`, scheduleCsv(rows));
+  const v = await versionAsked(req, contract);
+  const rows = await scheduleOf(req.ctx.db, contract.id, v.version);
+  sendCsv(res, `cronograma-${contract.number}${v.version > 1 ? `-v${v.version}` : ''}.csv`, scheduleCsv(rows));
 };
 
 export const routes: RouteDef[] = [

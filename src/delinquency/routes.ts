@@ -53,7 +53,8 @@ const showReport: RequestHandler = async (req, res) => {
   const q = parseInput(pageSchema, req.query);
   const show = q.bucket;
   const r = await delinquencyReport(req.ctx.db, q.as_of ?? req.ctx.clock.today(), show === 'all' || show === 'late' ? null : show);
-  const lines = show === 'late' ? r.lines.filter((l) => l.bucket !== 'current') : r.lines;
+  // "Late" also keeps the rescheduled contracts under watch, current or not.
+  const lines = show === 'late' ? r.lines.filter((l) => l.bucket !== 'current' || l.watch) : r.lines;
   const sum = (f: (l: (typeof lines)[number]) => number) => lines.reduce((s, l) => s + f(l), 0);
   const total = { count: lines.length, overdue_cents: sum((l) => l.overdue_cents), late_fee_cents: sum((l) => l.late_fee_cents), outstanding_cents: sum((l) => l.outstanding_cents) };
   res.render('delinquency/index', {

@@ -12,6 +12,7 @@ import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { accountOf } from '../payments/account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { contractReceivable, postRescission } from '../payments/postings.ts';
+import { insertAccountEvent } from '../acts/queries.ts';
 
 export interface RescissionCheck {
   as_of: IsoDate;
@@ -66,6 +67,10 @@ export async function accelerateContract(db: Db, contractId: number, input: { re
     if (!d.may_accelerate_or_rescind) throw notDelinquent(d, input.date);
     await trx('contracts').where({ id: contract.id })
       .update({ accelerated_on: input.date, acceleration_resolution: input.resolution_number });
+    await insertAccountEvent(trx, {
+      contract_id: contract.id, kind: 'acceleration', date: input.date, resolution_number: input.resolution_number,
+      details: {}, recorded_by: actor.id, recorded_at: new Date().toISOString(),
+    });
     await refreshAccount(trx, contract.id);
     // No journal entry: acceleration changes when the remaining installments fall due, not how much is
     // owed; receivables (1201) already hold the whole scheduled outstanding since activation.

@@ -40,11 +40,15 @@ export interface PaymentPreview {
 /** The payment's rules that need only the contract, all at once (the form shows every message together):
  *  not after today, not before the contract, a reference for a deposit or a transfer. Fields not given
  *  (a form whose field did not parse) are not judged. */
-export function paymentRefusals(contract: { date: IsoDate }, today: IsoDate,
+export function paymentRefusals(contract: { date: IsoDate; balance_fixed_on?: string | null; balance_fixed_by?: string | null }, today: IsoDate,
   v: Partial<Pick<PaymentInput, 'date' | 'method' | 'reference'>>): Refusals {
   const errors = new Refusals();
   if (v.date && v.date > today) errors.add('date', 'errors.future_date');
   else if (v.date && v.date < contract.date) errors.add('date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+  // A waiver or reschedule fixed the balance on its date: an earlier payment would change what it decided.
+  else if (v.date && contract.balance_fixed_on && v.date <= contract.balance_fixed_on) {
+    errors.add('date', { key: 'payments.error.before_resolution', params: { date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } }, 409);
+  }
   if (v.method && v.method !== 'cash' && 'reference' in v && !v.reference) errors.add('reference', 'payments.error.reference_required');
   return errors;
 }
@@ -173,6 +177,10 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
     const contract = await findContractView(trx, receipt.contract_id);
     if (!contract) throw new Error(`receipt ${number} without contract`);
     if (contract.status === 'rescinded') throw new FormError(409, { reason: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+    if (contract.balance_fixed_on && receipt.date <= contract.balance_fixed_on) {
+      throw new FormError(409, { reason: { key: 'payments.error.void_before_resolution', params: {
+        date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } } });
+    }
 
     const now = new Date().toISOString();
     // Guarded: of two concurrent reversals only one finds the receipt still valid.

@@ -9,6 +9,7 @@ import { amountInWords } from '../domain/amount-words.ts';
 import { delinquencyOf } from '../domain/delinquency.ts';
 import { rescissionAllowed } from '../domain/rescission.ts';
 import { findContractView, scheduleOf, type ContractView } from '../contracts/queries.ts';
+import { resolutionsOn } from '../acts/queries.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 import { accountOf } from './account.ts';
@@ -105,9 +106,13 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   const contract = await findContractView(db, receipt.contract_id);
   if (!contract) throw notFound();
   if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
-  const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
+  const dueDates = new Map((await scheduleOf(db, contract.id, 'all')).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
+  // Waivers decided before this payment: what it did not have to pay.
+  const waivers = (await resolutionsOn(db, contract.id, receipt.date)).filter((r) => r.kind === 'waiver');
   return {
+    waived_cents: waivers.reduce((s, w) => s + (w.amount_cents ?? 0), 0),
+    waiver_resolutions: waivers.map((w) => w.resolution_number).join(', '),
     receipt, contract, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
@@ -120,7 +125,7 @@ export async function statementPage(db: Db, contract: ContractView, as_of: IsoDa
   const { statement, receipts } = await accountOf(db, contract, as_of);
   const delinquency = delinquencyOf(statement);
   return {
-    contract, statement, summary: summaryOf(statement), delinquency,
+    contract, statement, summary: summaryOf(statement), delinquency, resolutions: await resolutionsOn(db, contract.id, as_of),
     rows: statement.rows,
     receipts: receipts.filter((r) => r.date <= as_of).map((r) => receiptLine(r, statement)),
   };
