@@ -52,6 +52,7 @@ export function paymentRefusals(contract: { date: IsoDate }, today: IsoDate,
 /** Refusals that do not depend on the amount: the contract's state, the date, the reference. */
 function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' | 'method' | 'reference'>, today: IsoDate): void {
   if (contract.status === 'rescinded') throw new FormError(409, { _form: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+  if (contract.status === 'withdrawn') throw new FormError(409, { _form: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
   if (contract.status === 'paid_off') throw new FormError(409, { _form: { key: 'payments.error.paid_off', params: { number: contract.number } } });
   paymentRefusals(contract, today, input).throwIfAny();
 }
@@ -173,6 +174,7 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
     const contract = await findContractView(trx, receipt.contract_id);
     if (!contract) throw new Error(`receipt ${number} without contract`);
     if (contract.status === 'rescinded') throw new FormError(409, { reason: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+    if (contract.status === 'withdrawn') throw new FormError(409, { reason: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
 
     const now = new Date().toISOString();
     // Guarded: of two concurrent reversals only one finds the receipt still valid.
