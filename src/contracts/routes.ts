@@ -21,7 +21,7 @@ import { resolveLotCode } from '../lots/service.ts';
 import { pageParam, pager } from '../web/paging.ts';
 import { daysBetween } from '../domain/dates.ts';
 import { translate } from '../web/i18n.ts';
-import { withdrawContract, withdrawalConflict } from './withdrawal.ts';
+import { withdrawContract, withdrawalConflict, withdrawalDateRefusals } from './withdrawal.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -164,9 +164,10 @@ const withdraw = formAction({
   act: async (req) => {
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
     // Every message at once: the fields', and the contract's state (409 wins over 400).
-    const input = await parseForm(withdrawalSchema, req.body, async () => {
+    const input = await parseForm(withdrawalSchema, req.body, async (v) => {
       const conflict = await withdrawalConflict(req.ctx.db, contract);
       if (conflict) throw conflict;
+      return withdrawalDateRefusals(contract, req.ctx.clock.today(), v.resolution_date).fields;
     });
     await withdrawContract(req.ctx.db, contract.id, input, req.ctx.clock.today(), actorOf(req));
     flash(req, { key: 'flash.withdrawn', params: { number: contract.number, lot: contract.lot_code } });

@@ -50,6 +50,16 @@ export async function withdrawalConflict(db: Db, contract: ContractView): Promis
   return null;
 }
 
+/** The resolution's date: not after today, not before the contract. */
+export function withdrawalDateRefusals(contract: { date: IsoDate }, today: IsoDate, date: IsoDate | undefined): Refusals {
+  const errors = new Refusals();
+  if (date && date > today) errors.add('resolution_date', 'errors.future_date');
+  else if (date && date < contract.date) {
+    errors.add('resolution_date', { key: 'withdrawal.error.before_contract', params: { date: formatDate(contract.date) } });
+  }
+  return errors;
+}
+
 /** Journal lines that still carry the contract (Σ debit − credit by account, non-zero only). */
 async function openBalances(trx: Db, contractId: number): Promise<{ account_code: string; balance: number }[]> {
   const rows: { account_code: string; d: unknown; c: unknown }[] = await trx('journal_lines').where({ contract_id: contractId })
@@ -78,12 +88,7 @@ export async function withdrawContract(db: Db, contractId: number, input: Withdr
       const conflict = await withdrawalConflict(trx, contract);
       throw conflict ?? new Error(`contract ${contract.number}: withdrawal guard refused without a reason`);
     }
-    const errors = new Refusals();
-    if (input.resolution_date > today) errors.add('resolution_date', 'errors.future_date');
-    else if (input.resolution_date < contract.date) {
-      errors.add('resolution_date', { key: 'withdrawal.error.before_contract', params: { date: formatDate(contract.date) } });
-    }
-    errors.throwIfAny(); // rolls the status change back
+    withdrawalDateRefusals(contract, today, input.resolution_date).throwIfAny(); // rolls the status change back
 
     // Never recognized, so never posted: a contract with a balance in the books is not withdrawn.
     const open = await openBalances(trx, contract.id);

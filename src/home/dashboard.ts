@@ -33,8 +33,13 @@ async function awaitingDownPayment(db: Db, today: IsoDate, deadlineDays?: number
     .where('c.status', 'awaiting_down_payment');
   if (deadlineDays !== undefined) q.andWhere('c.date', '<', addDays(today, -deadlineDays));
   const rows = await q.orderBy('c.date').orderBy('c.id')
-    .select('c.id', 'c.number', 'c.date', 'c.down_payment_cents', 'l.code as lot_code', 'f.name as firm_name', 'f.ruc as firm_ruc');
-  return rows.map((r) => ({ ...r, down_payment_cents: Number(r.down_payment_cents), days_waiting: daysBetween(r.date, today) }));
+    .select('c.id', 'c.number', 'c.date', 'c.down_payment_cents', 'l.code as lot_code', 'f.name as firm_name', 'f.ruc as firm_ruc',
+      // Part of the down payment received: such a sale is no longer withdrawn but rescinded.
+      db.raw("coalesce((select sum(r.amount_cents) from receipts r where r.contract_id = c.id and r.status = 'valid'), 0) as received_cents"));
+  return rows.map((r) => ({
+    ...r, down_payment_cents: Number(r.down_payment_cents), received_cents: Number(r.received_cents),
+    days_waiting: daysBetween(r.date, today),
+  }));
 }
 
 export async function staffDashboard(db: Db, today: IsoDate, role: string) {

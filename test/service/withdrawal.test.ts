@@ -104,7 +104,7 @@ describe('withdrawing a sale that awaits its down payment', () => {
     const journal = await db('journal_lines').orderBy('id').select('*');
     await withdrawContract(db, c.id, INPUT, TODAY, ACTOR);
     expect(await db('journal_lines').orderBy('id').select('*')).toEqual(journal);
-    const byAccount = await db('journal_lines').where({ contract_id: c.id }).groupBy('account_code').orderBy('account_code')
+    const byAccount: { account_code: string; d: unknown; c: unknown }[] = await db('journal_lines').where({ contract_id: c.id }).groupBy('account_code').orderBy('account_code')
       .select('account_code').sum({ d: 'debit_cents', c: 'credit_cents' });
     expect(byAccount.map((x) => [x.account_code, Number(x.d) - Number(x.c)])).toEqual([['1101', 0], ['1201', 0], ['2101', 0], ['3101', 0]]);
     expect((await reconciliation(db, '2026-01-01', TODAY)).ok).toBe(true);

@@ -33,8 +33,8 @@ export default {
 
     'statement.status.settled': 'Cerrada por la liquidación',
     'settlement.title': 'Liquidación del contrato',
-    'settlement.withdrawal_head': 'Venta {number} dejada sin efecto por desistimiento',
-    'settlement.rescission_head': 'Contrato {number} resuelto: liquidación',
+    'settlement.withdrawal_head': 'Venta dejada sin efecto el {date} (resolución {resolution}) por desistimiento.',
+    'settlement.rescission_head': 'Contrato resuelto el {date} (resolución {resolution}).',
     'settlement.resolution': 'Resolución',
     'settlement.date': 'Fecha de la resolución',
     'settlement.reason': 'Motivo',
@@ -65,6 +65,7 @@ export default {
     'home.col.days': 'Días de espera',
     'home.col.down_payment': 'Cuota inicial',
     'home.withdraw': 'Dejar sin efecto',
+    'home.partly_paid': 'Recibido {amount}: no se deja sin efecto',
   },
   en: {
     'contract_status.withdrawn': 'Withdrawn',
@@ -97,8 +98,8 @@ export default {
 
     'statement.status.settled': 'Closed by the settlement',
     'settlement.title': 'Settlement of the contract',
-    'settlement.withdrawal_head': 'Sale {number} withdrawn',
-    'settlement.rescission_head': 'Contract {number} rescinded: settlement',
+    'settlement.withdrawal_head': 'Sale withdrawn on {date} (resolution {resolution}).',
+    'settlement.rescission_head': 'Contract rescinded on {date} (resolution {resolution}).',
     'settlement.resolution': 'Resolution',
     'settlement.date': 'Resolution date',
     'settlement.reason': 'Reason',
@@ -129,5 +130,6 @@ export default {
     'home.col.days': 'Days waiting',
     'home.col.down_payment': 'Down payment',
     'home.withdraw': 'Withdraw',
+    'home.partly_paid': '{amount} received: cannot be withdrawn',
   },
 };
