@@ -10,6 +10,7 @@ import { previewPayment, type Statement } from '../domain/statement.ts';
 import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
+import { claimContract } from '../contracts/service.ts';
 import { statementInput, type Account } from './account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { loadAccountState } from '../accounts/queries.ts';
@@ -109,6 +110,7 @@ async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput,
 export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor): Promise<string> {
   try {
     return await db.transaction(async (trx) => {
+      await claimContract(trx, contractId); // first: see a withdrawal or payment from another process committed
       if (input.form_token) {
         const done = await findReceiptByToken(trx, input.form_token);
         if (done) return sameSubmission(done, contractId, input);
