@@ -165,8 +165,10 @@ describe('POST /contracts/:id/withdrawal', () => {
     const html = (await manager.get(`/contracts/${k.late.id}/statement`)).text;
     const page = textOf(html);
     expect(page).toContain('Venta dejada sin efecto el 25/11/2026 (resolución R.A. 150-2026-MPI) por desistimiento.');
-    expect(page).toContain('Cuota inicial 01/09/2026 S/ 15,000.00');
-    expect(page).toContain('Cerrada por la liquidación');
+    // Rows closed: no late fee or balance the replay would still compute (installment 1 was due 01/10).
+    expect(page).toContain('Cuota inicial 01/09/2026 S/ 15,000.00 — S/ 0.00 — Cerrada por la liquidación');
+    expect(page).toContain('1 01/10/2026 S/ 1,416.67 — S/ 0.00 — Cerrada por la liquidación');
+    expect(page).toContain('Total S/ 100,000.00 S/ 0.00 S/ 0.00 —');
     for (const w of DEBT_WORDS) expect(page, w).not.toContain(w);
     expect(html).not.toContain('class="owed-now"');
     expect(html).not.toContain('payment-kpis');
