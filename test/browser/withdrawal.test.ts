@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
 import { PASSWORD } from '../support/app.ts';
-import { sale, setRates } from '../service/sales-fixtures.ts';
+import { ACTOR, pay, sale, setRates } from '../service/sales-fixtures.ts';
+import { rescindContract } from '../../src/delinquency/service.ts';
+import { createUser } from '../../src/auth/service.ts';
 
 let h: BrowserHarness;
 let page: Page;
 let c: { id: number; lot_code: string };
+let r: { id: number; lot_code: string; firm_ruc: string };
 const text = async (selector: string) => (await page.innerText(selector)).replace(/\s+/g, ' ').trim();
 
 beforeAll(async () => {
@@ -17,6 +20,10 @@ beforeAll(async () => {
   await setRates(h.db, [['2010-01-01', 12000]]);
   c = await sale(h.db, { date: '2026-09-01', today: h.today }); // CV-2026-0001, 85 days waiting
   await sale(h.db, { date: '2026-11-10', today: h.today }); // within the deadline
+  r = await sale(h.db, { date: '2026-03-05', today: h.today }); // down payment only, rescinded today
+  await pay(h.db, r.id, '2026-03-05', 1_500_000, h.today);
+  await rescindContract(h.db, r.id, { resolution_number: 'R.A. 10-2026', resolution_date: h.today, compensation_cents: 300_000, penalty_cents: 50_000 }, h.today, ACTOR);
+  await createUser(h.db, { username: 'comprador-r', role: 'buyer', password: PASSWORD, email: 'r@example.pe', firm_ruc: r.firm_ruc });
   page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(8000);
 });
@@ -68,5 +75,26 @@ describe('withdrawing a sale from the home page', () => {
     // Nothing wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await snap(page, 'withdrawal-contract-phone');
+  });
+
+  it('a rescinded contract shows its settlement to the manager, and in the buyer\'s portal on a phone', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${h.baseUrl}/contracts/${r.id}`);
+    const card = await text('section.settlement');
+    expect(card).toContain('Contrato resuelto el 25/11/2026 (resolución R.A. 10-2026).');
+    expect(card).toContain('Devuelto al comprador S/ 11,500.00');
+    expect(card).toContain('Cuenta por cobrar dada de baja S/ 85,000.00');
+    await snap(page, 'rescission-contract');
+    const buyer = await h.browser.newPage({ viewport: { width: 360, height: 800 } });
+    await buyer.goto(`${h.baseUrl}/login`);
+    await buyer.fill('#f-username', 'comprador-r');
+    await buyer.fill('#f-password', PASSWORD);
+    await Promise.all([buyer.waitForURL(`${h.baseUrl}/portal`), buyer.click('button[type=submit]')]);
+    const portal = (await buyer.innerText('main')).replace(/\s+/g, ' ');
+    expect(portal).toContain('Penalidad retenida S/ 500.00');
+    for (const w of ['Saldo total por pagar', 'Vencido', 'Próxima cuota']) expect(portal).not.toContain(w);
+    expect(await buyer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await snap(buyer, 'rescission-portal-phone');
+    await buyer.close();
   });
 });

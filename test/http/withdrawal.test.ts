@@ -85,6 +85,13 @@ describe('GET /contracts/:id/withdrawal/new', () => {
     expect((await manager.get('/contracts/abc/withdrawal/new')).status).toBe(404);
   });
 
+  it('the contract page offers it to managers on a sale without receipts only', async () => {
+    expect((await manager.get(`/contracts/${k.recent.id}`)).text).toContain(`href="/contracts/${k.recent.id}/withdrawal/new"`);
+    expect((await manager.get(`/contracts/${k.partly.id}`)).text).not.toContain('/withdrawal/new');
+    expect((await manager.get(`/contracts/${k.live.id}`)).text).not.toContain('/withdrawal/new');
+    expect((await (await login(t.app, 'finanzas')).get(`/contracts/${k.recent.id}`)).text).not.toContain('/withdrawal/new');
+  });
+
   it('for a sale with a receipt, says why instead of the form', async () => {
     const res = await manager.get(`/contracts/${k.partly.id}/withdrawal/new`);
     expect(res.status).toBe(200);
@@ -159,6 +166,8 @@ describe('POST /contracts/:id/withdrawal', () => {
     for (const w of DEBT_WORDS) expect(page, w).not.toContain(w);
     expect(page).toContain(`25/11/2026 Venta dejada sin efecto (desistimiento) ${REASON} gerente`);
     expect(html).not.toContain('/withdrawal/new');
+    expect(textOf((await manager.get(`/contracts/${k.late.id}/print`)).text))
+      .toContain('VENTA SIN EFECTO (desistimiento) desde el 25/11/2026, resolución R.A. 150-2026-MPI.');
   });
 
   it('the statement shows the settlement instead of what is owed, its rows closed', async () => {
