@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 
-export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded'] as const;
+export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded', 'withdrawn'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 export interface ContractRow {
@@ -35,6 +35,8 @@ export interface ContractRow {
   rescheduled_on: string | null;
   balance_fixed_on: string | null; // the last waiver or reschedule: receipts dated on or before it are fixed
   balance_fixed_by: string | null;
+  withdrawn_on: string | null; // withdrawal (desistimiento): the resolution's date and number
+  withdrawal_resolution: string | null;
   created_by: number | null;
   created_at: string;
 }

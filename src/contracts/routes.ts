@@ -22,6 +22,9 @@ import { resolveLotCode } from '../lots/service.ts';
 import { pageParam, pager } from '../web/paging.ts';
 import { scheduleVersions } from '../acts/panel.ts';
 import type { ContractView } from './queries.ts';
+import { daysBetween } from '../domain/dates.ts';
+import { translate } from '../web/i18n.ts';
+import { withdrawContract, withdrawalConflict, withdrawalDateRefusals } from './withdrawal.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -177,6 +180,45 @@ const scheduleCsvRoute: RequestHandler = async (req, res) => {
   sendCsv(res, `cronograma-${contract.number}${v.version > 1 ? `-v${v.version}` : ''}.csv`, scheduleCsv(rows));
 };
 
+const withdrawalSchema = z.object({
+  reason: requiredText(500),
+  resolution_number: requiredText(64),
+  resolution_date: eventDate(),
+});
+
+/** The withdrawal form's page: the contract, how long it has waited, and why it cannot be withdrawn, if so. */
+async function withdrawalLocals(req: Request) {
+  const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+  const today = req.ctx.clock.today();
+  const conflict = await withdrawalConflict(req.ctx.db, contract);
+  return {
+    title: t(req.lang, 'withdrawal.title'), contract, today, days_waiting: daysBetween(contract.date, today),
+    conflict: conflict ? translate(req.lang, Object.values(conflict.fields)[0]!) : null,
+    values: { resolution_date: today },
+  };
+}
+
+const withdrawalPage: RequestHandler = async (req, res) => {
+  res.render('contracts/withdrawal', await withdrawalLocals(req));
+};
+
+const withdraw = formAction({
+  view: 'contracts/withdrawal',
+  locals: withdrawalLocals,
+  act: async (req) => {
+    const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
+    // Every message at once: the fields', and the contract's state (409 wins over 400).
+    const input = await parseForm(withdrawalSchema, req.body, async (v) => {
+      const conflict = await withdrawalConflict(req.ctx.db, contract);
+      if (conflict) throw conflict;
+      return withdrawalDateRefusals(contract, req.ctx.clock.today(), v.resolution_date).fields;
+    });
+    await withdrawContract(req.ctx.db, contract.id, input, req.ctx.clock.today(), actorOf(req));
+    flash(req, { key: 'flash.withdrawn', params: { number: contract.number, lot: contract.lot_code } });
+    return `/contracts/${contract.id}`;
+  },
+});
+
 export const routes: RouteDef[] = [
   get('/contracts', STAFF, listPage),
   get('/contracts/new', MANAGERS, newPage),
@@ -184,4 +226,6 @@ export const routes: RouteDef[] = [
   get('/contracts/:id', 'user', showPage),
   get('/contracts/:id/print', 'user', printPage),
   get('/contracts/:id/schedule.csv', 'user', scheduleCsvRoute),
+  get('/contracts/:id/withdrawal/new', MANAGERS, withdrawalPage),
+  post('/contracts/:id/withdrawal', MANAGERS, withdraw),
 ];

@@ -5,6 +5,7 @@ import { addMonths, type IsoDate } from '../domain/dates.ts';
 import { toSolesString } from '../domain/money.ts';
 import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
 import { portfolioOn } from '../accounts/portfolio.ts';
+import { getFollowUpSettings } from '../settings/service.ts';
 
 export interface DelinquencyLine {
   contract_id: number;
@@ -33,13 +34,6 @@ export interface BucketTotal {
  * Contracts live on `as_of`, oldest delay first. (Contracts awaiting their down payment have no
  * installment running yet; paid-off and rescinded ones owe nothing.)
  */
-/** Months a rescheduled contract stays marked (park setting; 6 when not set). */
-async function watchMonths(db: Db): Promise<number> {
-  const row = await db('settings').where({ key: 'reschedule_watch_months' }).first('value');
-  const v = Number(row?.value);
-  return row && Number.isInteger(v) && v >= 0 ? v : 6;
-}
-
 function watchOf(rescheduled_on: IsoDate | null, as_of: IsoDate, months: number): DelinquencyLine['watch'] {
   if (!rescheduled_on || rescheduled_on > as_of) return null;
   const until = addMonths(rescheduled_on, months);
@@ -47,7 +41,8 @@ function watchOf(rescheduled_on: IsoDate | null, as_of: IsoDate, months: number)
 }
 
 export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket | null) {
-  const months = await watchMonths(db);
+  // Months a rescheduled contract stays marked (park setting).
+  const months = (await getFollowUpSettings(db)).reschedule_watch_months;
   // Live on as_of: activated by then, and not yet paid off or rescinded by then (a report as of a
   // past date lists the contracts as they stood that day, not only those still active today).
   const all: DelinquencyLine[] = (await portfolioOn(db, as_of, { live: true })).map((c) => {

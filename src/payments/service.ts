@@ -10,6 +10,7 @@ import { previewPayment, type Statement } from '../domain/statement.ts';
 import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
+import { claimContract } from '../contracts/service.ts';
 import { statementInput, type Account } from './account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { loadAccountState } from '../accounts/queries.ts';
@@ -56,6 +57,7 @@ export function paymentRefusals(contract: { date: IsoDate; balance_fixed_on?: st
 /** Refusals that do not depend on the amount: the contract's state, the date, the reference. */
 function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' | 'method' | 'reference'>, today: IsoDate): void {
   if (contract.status === 'rescinded') throw new FormError(409, { _form: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+  if (contract.status === 'withdrawn') throw new FormError(409, { _form: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
   if (contract.status === 'paid_off') throw new FormError(409, { _form: { key: 'payments.error.paid_off', params: { number: contract.number } } });
   paymentRefusals(contract, today, input).throwIfAny();
 }
@@ -112,6 +114,7 @@ async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput,
 export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor): Promise<string> {
   try {
     return await db.transaction(async (trx) => {
+      await claimContract(trx, contractId); // first: see a withdrawal or payment from another process committed
       if (input.form_token) {
         const done = await findReceiptByToken(trx, input.form_token);
         if (done) return sameSubmission(done, contractId, input);
@@ -181,6 +184,7 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
       throw new FormError(409, { reason: { key: 'payments.error.void_before_resolution', params: {
         date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } } });
     }
+    if (contract.status === 'withdrawn') throw new FormError(409, { reason: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
 
     const now = new Date().toISOString();
     // Guarded: of two concurrent reversals only one finds the receipt still valid.

@@ -13,6 +13,7 @@ import { resolutionsOn } from '../acts/queries.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 import { accountOf } from './account.ts';
+import { settlementOf } from '../contracts/settlement.ts';
 import { allocationsOf, findReceipt, type ReceiptRow } from './queries.ts';
 
 /** The figures every screen that shows what is owed carries (late fees included, never hidden). */
@@ -116,7 +117,7 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
     receipt, contract, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
-    can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && ['admin', 'manager'].includes(user.role),
+    can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && contract.status !== 'withdrawn' && ['admin', 'manager'].includes(user.role),
   };
 }
 
@@ -126,6 +127,8 @@ export async function statementPage(db: Db, contract: ContractView, as_of: IsoDa
   const delinquency = delinquencyOf(statement);
   return {
     contract, statement, summary: summaryOf(statement), delinquency, resolutions: await resolutionsOn(db, contract.id, as_of),
+    // A rescinded or withdrawn contract shows how it was settled instead of what it would owe.
+    settlement: await settlementOf(db, contract),
     rows: statement.rows,
     receipts: receipts.filter((r) => r.date <= as_of).map((r) => receiptLine(r, statement)),
   };
@@ -153,6 +156,8 @@ export async function contractPaymentsPanel(db: Db, contract: ContractView, toda
     ...page, rescission,
     can_pay: staff && (contract.status === 'awaiting_down_payment' || live),
     can_act: staff && may,
+    // Withdrawal (desistimiento): only while the down payment awaits and no receipt is valid.
+    can_withdraw: staff && contract.status === 'awaiting_down_payment' && !page.receipts.some((r) => r.status === 'valid'),
     may_act: may,
     accelerated: contract.accelerated_on !== null,
     rescission_allowed: share.allowed,

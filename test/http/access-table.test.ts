@@ -63,6 +63,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id': 'user',
   'GET /contracts/:id/print': 'user',
   'GET /contracts/:id/schedule.csv': 'user',
+  'GET /contracts/:id/withdrawal/new': MANAGERS,
+  'POST /contracts/:id/withdrawal': MANAGERS,
   // Payments and receipts.
   'GET /contracts/:id/payments/new': MANAGERS,
   'POST /contracts/:id/payments': MANAGERS,
