@@ -104,11 +104,17 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   if (!receipt || !user) throw notFound();
   const contract = await findContractView(db, receipt.contract_id);
   if (!contract) throw notFound();
-  if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
+  // The firm that paid it (the holder on its date: an assignment does not change who paid a receipt).
+  // A buyer sees the receipts of the contracts it holds, and those it paid of a contract since assigned.
+  const payerRuc = receipt.payer_ruc ?? contract.firm_ruc;
+  const holder = user.role !== 'buyer' || contract.firm_ruc === user.firm_ruc;
+  if (!holder && payerRuc !== user.firm_ruc) throw notFound();
+  const payer = payerRuc === contract.firm_ruc ? { ruc: contract.firm_ruc, name: contract.firm_name }
+    : await db('firms').where({ ruc: payerRuc }).first('ruc', 'name');
   const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
   return {
-    receipt, contract, allocation, print_runs: printRuns(allocation.rows),
+    receipt, contract, payer, holder, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
     can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && ['admin', 'manager'].includes(user.role),
