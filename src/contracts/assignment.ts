@@ -86,8 +86,8 @@ export async function assignmentProblems(db: Db, contract: ContractView, input: 
     const membership = firm ? await findMembership(db, firm.ruc) : undefined;
     if (!firm) errors.add('to_ruc', 'contracts.firm_unknown', 404);
     else if (firm.ruc === contract.firm_ruc) errors.add('to_ruc', { key: 'assignment.error.same_firm', params: { name: firm.name } });
-    else if (!membership) errors.add('to_ruc', 'contracts.firm_not_member');
-    else if (membership.status !== 'active') errors.add('to_ruc', { key: 'contracts.firm_member_inactive', params: { number: membership.member_number } });
+    else if (!membership) errors.add('to_ruc', 'assignment.error.not_member');
+    else if (membership.status !== 'active') errors.add('to_ruc', { key: 'assignment.error.member_inactive', params: { number: membership.member_number } });
   }
   const date = input.resolution_date;
   if (date) {
