@@ -73,9 +73,12 @@ export async function issuePayoffCertificate(trx: Db, contractId: number, date: 
 export async function voidPayoffCertificate(trx: Db, contractId: number, reason: string, actor: Actor): Promise<void> {
   const valid = await trx('payoff_certificates').where({ contract_id: contractId, status: 'valid' }).first('id', 'number');
   if (!valid) return;
+  // The payments area says why in its own words ("receipt R001-… voided: …"); the printed constancia says it in Spanish.
+  const voided = /^receipt (\S+) voided: ([\s\S]*)$/.exec(reason);
+  const why = voided ? `Recibo ${voided[1]} anulado: ${voided[2]}` : reason;
   await trx('payoff_certificates').where({ id: valid.id, status: 'valid' })
-    .update({ status: 'void', voided_at: new Date().toISOString(), void_reason: reason.slice(0, 500) });
-  await audit(trx, actor, 'contract.certificate_voided', 'contract', contractId, { certificate: valid.number, reason });
+    .update({ status: 'void', voided_at: new Date().toISOString(), void_reason: why.slice(0, 500) });
+  await audit(trx, actor, 'contract.certificate_voided', 'contract', contractId, { certificate: valid.number, reason: why });
 }
 
 /**
