@@ -79,7 +79,7 @@ describe('the printed constancia', () => {
     const text = textOf(res.text).replace(/\u00a0/g, ' ');
     expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo Constancia de cancelación CDC-2026-0003');
     expect(text).toContain(`La Municipalidad Provincial de Ilo hace constar que ${firm}, con RUC ${c.p3.firm_ruc}, representada por Ana Prueba, `
-      + `DNI 12345678, ha cancelado el 2 de abril de 2026 la totalidad del precio del lote ${c.p3.lot_code} del Parque Industrial de Ilo, `
+      + `DNI 12345678, ha pagado el 2 de abril de 2026 la totalidad del precio del lote ${c.p3.lot_code} del Parque Industrial de Ilo, `
       + 'de 1,000.00 m², objeto del contrato de compraventa CV-2026-0002 del 5 de marzo de 2026, por el precio de S/ 100,000.00, con los pagos que se detallan.');
     expect(text).toContain('Partida electrónica del lote por inscribir');
     expect(text).toContain('Precio S/ 100,000.00 (CIEN MIL CON 00/100 SOLES) Fecha de cancelación 02/04/2026');
@@ -96,7 +96,7 @@ describe('the printed constancia', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('class="contract-doc constancia is-void" data-void-label="ANULADA"');
     const text = textOf(res.text);
-    expect(text).toMatch(/Constancia anulada el \d\d\/\d\d\/2026 \d\d:\d\d: el contrato dejó de estar cancelado\. Motivo: Recibo R001-00000006 anulado: Transferencia observada por el banco/);
+    expect(text).toMatch(/Constancia anulada el \d\d\/\d\d\/2026 \d\d:\d\d: el contrato dejó de estar pagado en su totalidad\. Motivo: Recibo R001-00000006 anulado: Transferencia observada por el banco/);
     expect(text).toContain('R001-00000006 01/04/2026');
     for (const url of [`/contracts/${c.p3.id}/constancia?number=CDC-2026-0001`, `/contracts/${c.p3.id}/constancia?number=x`,
       `/contracts/${c.live.id}/constancia`, '/contracts/999999/constancia']) {
@@ -108,9 +108,9 @@ describe('the printed constancia', () => {
     const page = await manager.get(`/contracts/${c.p3.id}`);
     expect(page.text).toContain(`href="/contracts/${c.p3.id}/constancia"`);
     const text = textOf(page.text);
-    expect(text).toContain('Constancia de cancelación Constancia N.º CDC-2026-0003, cancelado el 02/04/2026. Imprimir constancia');
+    expect(text).toContain('Constancia de cancelación Constancia N.º CDC-2026-0003: contrato pagado en su totalidad el 02/04/2026. Imprimir constancia');
     expect(text).toMatch(/CDC-2026-0002 anulada el \d\d\/\d\d\/2026 \d\d:\d\d: Recibo R001-00000006 anulado: Transferencia observada por el banco/);
-    expect(text).toContain('Contrato cancelado: el título aún no está inscrito.');
+    expect(text).toContain('Contrato pagado en su totalidad: el título aún no está inscrito.');
     const live = textOf((await manager.get(`/contracts/${c.live.id}`)).text);
     expect(live).toContain('Se emite al pagarse la última cuota.');
   });

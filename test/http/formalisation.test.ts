@@ -62,14 +62,14 @@ describe('refusals, nothing written', () => {
   it('409 in the wrong status: no minuta while awaiting the down payment; no escritura before the payoff', async () => {
     const w = await post(c.waiting.id, { ...minuta, stage_date: TODAY, resolution_date: TODAY });
     expect(w.status).toBe(409);
-    expect(errorOf(w.text, 'stage')).toBe('El contrato CV-2026-0002 no está vigente ni cancelado: no admite minuta.');
+    expect(errorOf(w.text, 'stage')).toBe('El contrato CV-2026-0002 no está vigente ni pagado: no admite minuta.');
     // An active contract may sign its minuta…
     const m = await post(c.live.id, { ...minuta, stage_date: '2026-07-01', resolution_date: '2026-06-30' });
     expect(m.status).toBe(303);
     // …but not its escritura.
     const e = await post(c.live.id, { ...escritura, stage_date: TODAY, resolution_date: TODAY });
     expect(e.status).toBe(409);
-    expect(errorOf(e.text, 'stage')).toBe('El contrato CV-2026-0001 no está cancelado: la escritura y la inscripción requieren el pago total.');
+    expect(errorOf(e.text, 'stage')).toBe('El contrato CV-2026-0001 no está pagado en su totalidad: la escritura y la inscripción lo requieren.');
     expect(await steps()).toBe(1);
   });
 });
@@ -90,9 +90,9 @@ describe('the three stages of a paid-off contract', () => {
 
   it('the managers see it among the paid-off contracts without a registered title, from the home page', async () => {
     const home = await manager.get('/');
-    expect(home.text).toContain('<dt>Cancelados sin título inscrito</dt><dd><a href="/contracts?status=paid_off&amp;title=pending">1</a></dd>');
+    expect(home.text).toContain('<dt>Pagados sin título inscrito</dt><dd><a href="/contracts?status=paid_off&amp;title=pending">1</a></dd>');
     const list = textOf((await manager.get('/contracts?status=paid_off&title=pending')).text);
-    expect(list).toContain('Contratos cancelados sin título inscrito');
+    expect(list).toContain('Contratos pagados sin título inscrito');
     expect(list).toContain('1 contratos');
     expect(list).toContain('CV-2025-0001');
     expect(list).not.toContain('CV-2026-0001');
