@@ -19,6 +19,7 @@ import { t } from '../web/i18n.ts';
 import { amountInWords } from '../domain/amount-words.ts';
 import { delinquencyOf } from '../domain/delinquency.ts';
 import { formatDni } from '../domain/ruc.ts';
+import { limaDate } from '../domain/dates.ts';
 import { formatMetres } from '../domain/length.ts';
 import type { Db } from '../db/knex.ts';
 import { accountOf } from '../payments/account.ts';
@@ -161,6 +162,7 @@ const showCertificate: RequestHandler = async (req, res) => {
     title: certificate.number, contract, certificate, firm: { ...firm, representative_dni: formatDni(firm.representative_dni) },
     registry: await lotRegistry(req.ctx.db, contract.lot_id),
     is_void: certificate.status === 'void',
+    issued_on: limaDate(new Date(certificate.issued_at)), // the closing "Ilo, …" is the day it was issued
     total_words: amountInWords(certificate.total_paid_cents),
     price_words: amountInWords(contract.price_cents),
   });

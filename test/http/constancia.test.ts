@@ -86,7 +86,8 @@ describe('the printed constancia', () => {
     expect(text).toContain('Recibo Fecha Importe R001-00000005 05/03/2026 S/ 15,000.00 R001-00000007 02/04/2026 S/ 85,000.00 '
       + 'Total pagado (2 recibos) S/ 100,000.00');
     expect(text).toContain('Total pagado S/ 100,000.00 SON: CIEN MIL CON 00/100 SOLES');
-    expect(text).toContain('Ilo, 2 de abril de 2026.');
+    // Dated the day it was issued (the payoff date is above): the machine's day, as a receipt's timestamp.
+    expect(text).toMatch(/para los fines de la formalización de su título de propiedad\. Ilo, \d{1,2} de [a-z]+ de \d{4}\./);
     expect(text).toContain('Gerente del Parque Industrial Municipalidad Provincial de Ilo Tesorería Municipalidad Provincial de Ilo');
     expect(text).not.toContain('R001-00000006');
   });
