@@ -11,6 +11,7 @@ import { formatSoles } from '../domain/money.ts';
 import { delinquencyOf } from '../domain/delinquency.ts';
 import { findFirm, findMembership } from '../firms/queries.ts';
 import { accountOf } from '../payments/account.ts';
+import { receiptsOf } from '../payments/queries.ts';
 import { findContractView, type ContractView } from './queries.ts';
 
 export interface AssignmentInput {
@@ -138,4 +139,21 @@ export async function assignContract(db: Db, contractId: number, input: Assignme
     await audit(trx, actor, 'contract.assigned', 'contract', contract.id, { number: contract.number, ...details, reason: input.reason });
     return id;
   });
+}
+
+/**
+ * The receipts a firm paid on contracts it has since assigned to another firm, by contract (newest first):
+ * documents it keeps, listed on its portal's receipts page (it no longer sees those contracts).
+ */
+export async function receiptsPaidBeforeAssignment(db: Db, ruc: string) {
+  const ids: number[] = (await db('receipts as r').join('contracts as c', 'c.id', 'r.contract_id')
+    .where('r.payer_ruc', ruc).whereNot('c.firm_ruc', ruc).distinct('r.contract_id').orderBy('r.contract_id').pluck('r.contract_id')).map(Number);
+  const groups = [];
+  for (const id of ids) {
+    const contract = (await findContractView(db, id))!;
+    const receipts = (await receiptsOf(db, id)).filter((r) => r.payer_ruc === ruc).reverse().map((r) => ({ ...r, is_void: r.status === 'void' }));
+    groups.push({ contract, receipts, assigned_away: true,
+      total_valid_cents: receipts.filter((r) => !r.is_void).reduce((sum, r) => sum + r.amount_cents, 0) });
+  }
+  return groups;
 }

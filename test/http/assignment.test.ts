@@ -193,6 +193,12 @@ describe('an assignment in the middle of a history', () => {
       expect(text).toContain(`Recibimos de ${A_NAME} RUC ${c1.firm_ruc} Contrato CV-2026-0001`);
       expect(text).not.toContain('Conservas del Puerto');
     }
+    // Its receipts page still lists them (and only them), under the contract it assigned.
+    const mine = textOf((await buyerA.get('/portal/receipts')).text);
+    expect(mine).toContain('Contrato CV-2026-0001');
+    expect(mine).toContain('Contrato cedido a otra empresa: aquí quedan los recibos que su empresa pagó.');
+    for (const n of before) expect(mine).toContain(n);
+    for (const n of after) expect(mine).not.toContain(n);
     // The old firm's copy has no link to a contract it no longer holds.
     expect((await buyerA.get(`/receipts/${before[1]}`)).text).not.toContain(`href="/contracts/${c1.id}"`);
     const later = textOf((await buyerB.get(`/receipts/${after[0]}`)).text);
