@@ -61,7 +61,11 @@ export async function assignmentsOf(db: Db, contractId: number): Promise<Assignm
 export async function holderOn(db: Db, contract: { id: number; firm_ruc: string }, date: IsoDate): Promise<string> {
   const later = await db('assignments').where({ contract_id: contract.id }).andWhere('resolution_date', '>', date)
     .orderBy([{ column: 'resolution_date' }, { column: 'id' }]).first('from_ruc');
-  return later ? String(later.from_ruc) : contract.firm_ruc;
+  if (later) return String(later.from_ruc);
+  // From the assignments themselves rather than the contract row the caller read (it may predate the last one).
+  const last = await db('assignments').where({ contract_id: contract.id })
+    .orderBy([{ column: 'resolution_date', order: 'desc' }, { column: 'id', order: 'desc' }]).first('to_ruc');
+  return last ? String(last.to_ruc) : contract.firm_ruc;
 }
 
 /** How the contract stood on the resolution date: its overdue installments (n ≥ 1) and what they owed. */
