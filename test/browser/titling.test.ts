@@ -145,3 +145,22 @@ describe('the constancia de cancelación', () => {
     await page.emulateMedia({ media: 'screen' });
   });
 });
+
+describe('the lot form and page', () => {
+  it('offer the registry fields, at 1280 and 360 px', async () => {
+    await page.goto(`${h.baseUrl}/lots/${paid.lot_code}/edit`);
+    expect(await page.inputValue('#f-perimeter_m')).toBe('130.00');
+    await snap(page, 'titling-lot-form');
+    await page.goto(`${h.baseUrl}/lots/${paid.lot_code}`);
+    expect(norm(await page.innerText('dl.lot-registry'))).toContain('Perímetro 130.00 m');
+    await snap(page, 'titling-lot-page');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${h.baseUrl}/lots/${paid.lot_code}/edit`);
+    await snap(page, 'titling-lot-form-360');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.goto(`${h.baseUrl}/contracts/${paid.id}/formalisation/new`);
+    await snap(page, 'titling-formalisation-form-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
