@@ -66,7 +66,8 @@ export async function ensureAccounts(db: Db): Promise<number> {
 export interface AccountDifference { contract_id: number; number: string; what: string }
 
 const ROW_FIELDS = ['n', 'due_date', 'scheduled_due_date', 'principal_cents', 'interest_cents', 'principal_paid_cents',
-  'interest_paid_cents', 'late_fee_cents', 'late_fee_paid_cents', 'accrued_to', 'paid_on'] as const;
+  'interest_paid_cents', 'late_fee_cents', 'late_fee_paid_cents', 'accrued_to', 'paid_on', 'version', 'late_fee_waived_cents',
+  'moved_cents'] as const;
 const rowsKey = (s: AccountState) => JSON.stringify(s.rows.map((r) => ROW_FIELDS.map((k) => r[k])));
 const partsKey = (s: AccountState) => JSON.stringify([...s.allocations.entries()].sort((a, b) => a[0] - b[0])
   .map(([id, parts]) => [id, parts.map((p) => [p.n, p.late_fee_cents, p.interest_cents, p.principal_cents])]));

@@ -17,6 +17,7 @@ export interface PortfolioLine {
   contract_id: number; number: string; firm_ruc: string; firm_name: string; lot_code: string;
   status: string; activated_on: IsoDate | null; paid_off_on: IsoDate | null; rescinded_on: IsoDate | null;
   accelerated_on: IsoDate | null;
+  rescheduled_on: IsoDate | null; // the last reschedule (whenever decided)
   down_payment_paid: boolean; // on as_of
   figures: AccountFigures;
   /** Principal + interest still unpaid, by effective due date (for expected inflows), when asked for. */
@@ -64,7 +65,7 @@ export async function portfolioOn(db: Db, as_of: IsoDate, query: PortfolioQuery 
     .leftJoin('contract_accounts as a', 'a.contract_id', 'c.id')
     .where('c.date', '<=', as_of)
     .orderBy('c.id')
-    .select('c.id', 'c.number', 'c.firm_ruc', 'c.status', 'c.activated_on', 'c.paid_off_on', 'c.rescinded_on', 'c.accelerated_on',
+    .select('c.id', 'c.number', 'c.firm_ruc', 'c.status', 'c.activated_on', 'c.paid_off_on', 'c.rescinded_on', 'c.accelerated_on', 'c.rescheduled_on',
       'l.code as lot_code', 'f.name as firm_name', 'a.valid_from', 'a.scheduled_outstanding_cents', 'a.late_fee_closed_cents',
       'a.late_fee_paid_cents', 'a.down_payment_paid');
   if (query.live) {
@@ -107,7 +108,7 @@ export async function portfolioOn(db: Db, as_of: IsoDate, query: PortfolioQuery 
     const base = {
       contract_id: id, number: String(c.number), firm_ruc: String(c.firm_ruc), firm_name: String(c.firm_name),
       lot_code: String(c.lot_code), status: String(c.status), activated_on: d(c.activated_on), paid_off_on: d(c.paid_off_on),
-      rescinded_on: d(c.rescinded_on), accelerated_on: d(c.accelerated_on),
+      rescinded_on: d(c.rescinded_on), accelerated_on: d(c.accelerated_on), rescheduled_on: d(c.rescheduled_on),
     };
     if (base.rescinded_on !== null && base.rescinded_on <= as_of) {
       // Rescinded by then: it owes nothing more (its unpaid installments were written off), so its

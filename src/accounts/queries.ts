@@ -7,7 +7,7 @@ import type { AccountRow, AccountState, AppliedPart } from '../domain/statement.
 import { totalsOf, unpaidOf, type AccountTotals } from '../domain/account-figures.ts';
 
 const ROW_NUMBERS = ['n', 'principal_cents', 'interest_cents', 'principal_paid_cents', 'interest_paid_cents',
-  'late_fee_cents', 'late_fee_paid_cents'] as const;
+  'late_fee_cents', 'late_fee_paid_cents', 'version', 'late_fee_waived_cents', 'moved_cents'] as const;
 
 function toRow(r: Record<string, unknown>): AccountRow {
   const out = {
@@ -41,6 +41,7 @@ const rowColumns = (contractId: number, r: AccountRow) => ({
   principal_paid_cents: r.principal_paid_cents, interest_paid_cents: r.interest_paid_cents,
   late_fee_cents: r.late_fee_cents, late_fee_paid_cents: r.late_fee_paid_cents,
   accrued_to: r.accrued_to, paid_on: r.paid_on, unpaid_cents: unpaidOf(r),
+  version: r.version, late_fee_waived_cents: r.late_fee_waived_cents, moved_cents: r.moved_cents,
 });
 
 const sameRow = (a: AccountRow, b: AccountRow) => a.due_date === b.due_date && a.scheduled_due_date === b.scheduled_due_date
@@ -61,6 +62,9 @@ export async function saveAccountState(trx: Db, contractId: number, state: Accou
     if (!old) await trx('account_rows').insert(rowColumns(contractId, r));
     else if (!sameRow(old, r)) await trx('account_rows').where({ contract_id: contractId, n: r.n }).update(rowColumns(contractId, r));
   }
+  // A reschedule takes rows out of the account (their balance moved to the new version's rows).
+  const gone = [...oldRows.keys()].filter((n) => !state.rows.some((r) => r.n === n));
+  if (gone.length) await trx('account_rows').where({ contract_id: contractId }).whereIn('n', gone).delete();
   const receiptIds = new Set([...state.allocations.keys(), ...(before?.allocations.keys() ?? [])]);
   for (const id of receiptIds) {
     const parts = state.allocations.get(id) ?? [];

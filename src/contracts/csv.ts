@@ -7,7 +7,7 @@ import type { ScheduleRowDb } from './queries.ts';
 export const SCHEDULE_COLUMNS = ['n', 'due_date', 'principal', 'interest', 'installment', 'balance'];
 
 /** A schedule row as stored, without its contract (the quote builds the same shape). */
-export type ScheduleCsvRow = Omit<ScheduleRowDb, 'contract_id'>;
+export type ScheduleCsvRow = Omit<ScheduleRowDb, 'contract_id' | 'version'>;
 
 export function scheduleCsv(rows: readonly ScheduleCsvRow[]): string {
   return toCsv(SCHEDULE_COLUMNS, rows.map((r) => [String(r.n), r.due_date, toSolesString(r.principal_cents),

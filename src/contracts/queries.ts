@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 
-export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded'] as const;
+export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded', 'withdrawn'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 export interface ContractRow {
@@ -31,6 +31,12 @@ export interface ContractRow {
   acceleration_resolution: string | null;
   rescinded_on: string | null;
   rescission_resolution: string | null;
+  schedule_version: number;
+  rescheduled_on: string | null;
+  balance_fixed_on: string | null; // the last waiver or reschedule: receipts dated on or before it are fixed
+  balance_fixed_by: string | null;
+  withdrawn_on: string | null; // withdrawal (desistimiento): the resolution's date and number
+  withdrawal_resolution: string | null;
   created_by: number | null;
   created_at: string;
 }
@@ -94,6 +100,7 @@ export async function loadContract(db: Db, id: number | string, user: CurrentUse
 export interface ScheduleRowDb {
   contract_id: number;
   n: number;
+  version: number;
   due_date: string;
   principal_cents: number;
   interest_cents: number;
@@ -101,10 +108,14 @@ export interface ScheduleRowDb {
   balance_cents: number;
 }
 
-export async function scheduleOf(db: Db, contractId: number): Promise<ScheduleRowDb[]> {
-  const rows = await db('schedule_rows').where({ contract_id: contractId }).orderBy('n');
+/** The schedule in force (the contract's schedule_version), or the version asked for; 'all' for every version's rows. */
+export async function scheduleOf(db: Db, contractId: number, version?: number | 'all'): Promise<ScheduleRowDb[]> {
+  const q = db('schedule_rows').where({ contract_id: contractId }).orderBy('n');
+  if (version === undefined) q.where('version', db('contracts').where({ id: contractId }).select('schedule_version'));
+  else if (version !== 'all') q.where({ version });
+  const rows = await q;
   return rows.map((r: Record<string, unknown>) => ({
-    contract_id: Number(r.contract_id), n: Number(r.n), due_date: String(r.due_date),
+    contract_id: Number(r.contract_id), n: Number(r.n), due_date: String(r.due_date), version: Number(r.version ?? 1),
     principal_cents: Number(r.principal_cents), interest_cents: Number(r.interest_cents),
     installment_cents: Number(r.installment_cents), balance_cents: Number(r.balance_cents),
   }));

@@ -207,6 +207,16 @@ export async function signContract(db: Db, input: SaleInput, actor: Actor, today
   });
 }
 
+/**
+ * Takes the contract for this transaction before anything is read: a no-op write that on SQLite takes
+ * the database's write lock (waiting for a writer in another process rather than reading a state
+ * that writer is about to change, which would end in SQLITE_BUSY), and on PostgreSQL locks the row.
+ * A payment and a withdrawal of the same contract thus see each other's committed outcome.
+ */
+export async function claimContract(trx: Db, id: number): Promise<void> {
+  await trx('contracts').where({ id }).update({ id });
+}
+
 async function contractForUpdate(trx: Db, id: number): Promise<ContractRow> {
   const c = await trx<ContractRow>('contracts').where({ id }).first();
   if (!c) throw new Error(`no contract ${id}`);

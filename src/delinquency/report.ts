@@ -1,10 +1,11 @@
 // Delinquency: live contracts by the age of their oldest unpaid installment on a date, with what
 // is overdue, the late fees still unpaid and the whole outstanding, and totals per bucket.
 import type { Db } from '../db/knex.ts';
-import type { IsoDate } from '../domain/dates.ts';
+import { addMonths, type IsoDate } from '../domain/dates.ts';
 import { toSolesString } from '../domain/money.ts';
 import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
 import { portfolioOn } from '../accounts/portfolio.ts';
+import { getFollowUpSettings } from '../settings/service.ts';
 
 export interface DelinquencyLine {
   contract_id: number;
@@ -18,6 +19,8 @@ export interface DelinquencyLine {
   unpaid_overdue_count: number;
   may_act: boolean;
   accelerated_on: IsoDate | null;
+  /** Rescheduled within the watch period (setting reschedule_watch_months) before as_of: watched until then. */
+  watch: { rescheduled_on: IsoDate; until: IsoDate } | null;
   overdue_cents: number;
   late_fee_cents: number; // late fees accrued and not yet paid on as_of
   outstanding_cents: number;
@@ -31,7 +34,15 @@ export interface BucketTotal {
  * Contracts live on `as_of`, oldest delay first. (Contracts awaiting their down payment have no
  * installment running yet; paid-off and rescinded ones owe nothing.)
  */
+function watchOf(rescheduled_on: IsoDate | null, as_of: IsoDate, months: number): DelinquencyLine['watch'] {
+  if (!rescheduled_on || rescheduled_on > as_of) return null;
+  const until = addMonths(rescheduled_on, months);
+  return until >= as_of ? { rescheduled_on, until } : null;
+}
+
 export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket | null) {
+  // Months a rescheduled contract stays marked (park setting).
+  const months = (await getFollowUpSettings(db)).reschedule_watch_months;
   // Live on as_of: activated by then, and not yet paid off or rescinded by then (a report as of a
   // past date lists the contracts as they stood that day, not only those still active today).
   const all: DelinquencyLine[] = (await portfolioOn(db, as_of, { live: true })).map((c) => {
@@ -41,6 +52,7 @@ export async function delinquencyReport(db: Db, as_of: IsoDate, bucket: Bucket |
       oldest_due_date: d.oldest_due_date, days_late: d.days_late, bucket: d.bucket,
       unpaid_overdue_count: d.unpaid_overdue_count, may_act: d.may_accelerate_or_rescind,
       accelerated_on: c.accelerated_on && c.accelerated_on <= as_of ? c.accelerated_on : null,
+      watch: watchOf(c.rescheduled_on, as_of, months),
       overdue_cents: c.figures.overdue_cents, late_fee_cents: c.figures.late_fee_unpaid_cents,
       outstanding_cents: c.figures.outstanding_cents,
     };

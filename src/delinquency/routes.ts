@@ -3,19 +3,24 @@
 //   GET  /contracts/:id/acceleration/new        form + where the contract stands              MANAGERS
 //   POST /contracts/:id/acceleration            resolution_number, date → 303 statement      MANAGERS
 //   GET  /contracts/:id/rescission/new          what was received, paid share vs threshold    MANAGERS
+//        …?resolution_number=&resolution_date=&compensation=&penalty=&preview=1
+//                                               the summary to confirm (refund, fund, lot, write-off)
 //   POST /contracts/:id/rescission              resolution_number, resolution_date, compensation, penalty
+//                                               (409 + the new summary when its previewed_* differ)
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { rowsToCsv } from '../web/csv.ts';
-import { formAction, get, post, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
-import { parseInput } from '../web/errors.ts';
+import { formAction, get, post, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
+import { FormError, parseInput } from '../web/errors.ts';
+import { changedSincePreview, confirmable, isConfirmation, StalePreview } from '../web/previewed.ts';
 import { eventDate, isoDate, optionalIsoDate, requiredText, soles } from '../web/fields.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { BUCKETS, type Bucket } from '../domain/delinquency.ts';
 import { loadContract } from '../contracts/queries.ts';
 import { delinquencyCsv, delinquencyReport } from './report.ts';
-import { accelerateContract, rescindContract, rescissionCheck } from './service.ts';
+import { accelerateContract, rescindContract, rescissionCheck, type RescissionInput } from './service.ts';
+import { rescissionSummary } from './rescission-summary.ts';
 import { firstOf } from '../web/paging.ts';
 
 const reportSchema = z.object({
@@ -48,7 +53,8 @@ const showReport: RequestHandler = async (req, res) => {
   const q = parseInput(pageSchema, req.query);
   const show = q.bucket;
   const r = await delinquencyReport(req.ctx.db, q.as_of ?? req.ctx.clock.today(), show === 'all' || show === 'late' ? null : show);
-  const lines = show === 'late' ? r.lines.filter((l) => l.bucket !== 'current') : r.lines;
+  // "Late" also keeps the rescheduled contracts under watch, current or not.
+  const lines = show === 'late' ? r.lines.filter((l) => l.bucket !== 'current' || l.watch) : r.lines;
   const sum = (f: (l: (typeof lines)[number]) => number) => lines.reduce((s, l) => s + f(l), 0);
   const total = { count: lines.length, overdue_cents: sum((l) => l.overdue_cents), late_fee_cents: sum((l) => l.late_fee_cents), outstanding_cents: sum((l) => l.outstanding_cents) };
   res.render('delinquency/index', {
@@ -85,23 +91,56 @@ const accelerate = formAction({
   },
 });
 
+const rescissionInput = (v: z.infer<typeof rescissionSchema>): RescissionInput => ({
+  resolution_number: v.resolution_number, resolution_date: v.resolution_date,
+  compensation_cents: v.compensation, penalty_cents: v.penalty,
+});
+
+/**
+ * The rescission form; with entered values and preview=1 (a GET from its own form) the summary to
+ * confirm, or the refusal the POST would get, next to its field.
+ */
 const showRescission: RequestHandler = async (req, res) => {
-  res.render('delinquency/rescission', { title: t(req.lang, 'rescission.title'), ...await actionLocals(req) });
+  const locals = { title: t(req.lang, 'rescission.title'), ...await actionLocals(req) };
+  const q = req.query as Record<string, unknown>;
+  if (!q.preview) return res.render('delinquency/rescission', locals);
+  const values = { ...q };
+  try {
+    const input = rescissionInput(parseInput(rescissionSchema, q));
+    const summary = await rescissionSummary(req.ctx.db, locals.contract.id, input, req.ctx.clock.today());
+    res.render('delinquency/rescission', { ...locals, values, summary });
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    res.status(err.status).render('delinquency/rescission', { ...locals, values, errors: translateErrors(req.lang, err.fields), hasErrors: true });
+  }
 };
 
-const rescind = formAction({
+/**
+ * Rescinds the sale. From the summary's confirm button the form comes with its previewed_* copy (and
+ * the refund shown, previewed_refund): if the form was changed after the summary, or the refund would
+ * now be another, nothing is written (409) and the page shows the new summary.
+ */
+const rescind = confirmable(formAction({
   view: 'delinquency/rescission',
-  locals: actionLocals,
+  locals: async (req) => ({ title: t(req.lang, 'rescission.title'), ...await actionLocals(req) }),
   act: async (req) => {
     const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
-    const input = parseInput(rescissionSchema, req.body);
-    await rescindContract(req.ctx.db, contract.id, {
-      resolution_number: input.resolution_number, resolution_date: input.resolution_date,
-      compensation_cents: input.compensation, penalty_cents: input.penalty,
-    }, req.ctx.clock.today(), actorOf(req));
+    const v = parseInput(rescissionSchema, req.body);
+    const input = rescissionInput(v);
+    if (isConfirmation(req.body)) {
+      const changed = await changedSincePreview(rescissionSchema, req.body, v);
+      const summary = await rescissionSummary(req.ctx.db, contract.id, input, req.ctx.clock.today());
+      const shown = req.body.previewed_refund === undefined ? null : soles().safeParse(req.body.previewed_refund);
+      if (changed.length || (shown && (!shown.success || shown.data !== summary.refund_cents))) {
+        throw new StalePreview('delinquency/rescission', {
+          title: t(req.lang, 'rescission.title'), ...await actionLocals(req), values: req.body, summary,
+        });
+      }
+    }
+    await rescindContract(req.ctx.db, contract.id, input, req.ctx.clock.today(), actorOf(req));
     return `/contracts/${contract.id}`;
   },
-});
+}));
 
 export const routes: RouteDef[] = [
   get('/delinquency', STAFF, showReport),

@@ -12,6 +12,7 @@ import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { accountOf } from '../payments/account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { contractReceivable, postRescission } from '../payments/postings.ts';
+import { insertAccountEvent } from '../acts/queries.ts';
 
 export interface RescissionCheck {
   as_of: IsoDate;
@@ -66,6 +67,10 @@ export async function accelerateContract(db: Db, contractId: number, input: { re
     if (!d.may_accelerate_or_rescind) throw notDelinquent(d, input.date);
     await trx('contracts').where({ id: contract.id })
       .update({ accelerated_on: input.date, acceleration_resolution: input.resolution_number });
+    await insertAccountEvent(trx, {
+      contract_id: contract.id, kind: 'acceleration', date: input.date, resolution_number: input.resolution_number,
+      details: {}, recorded_by: actor.id, recorded_at: new Date().toISOString(),
+    });
     await refreshAccount(trx, contract.id);
     // No journal entry: acceleration changes when the remaining installments fall due, not how much is
     // owed; receivables (1201) already hold the whole scheduled outstanding since activation.
@@ -85,25 +90,34 @@ export interface RescissionInput {
 }
 
 /**
+ * Every rule of a rescission and its figures as of the resolution date (received, refund), or the
+ * refusal (FormError): what rescindContract records, and what its summary shows before confirming.
+ */
+export async function rescissionTerms(db: Db, contractId: number, input: RescissionInput, today: IsoDate) {
+  const contract = await liveContract(db, contractId);
+  checkDate('resolution_date', input.resolution_date, contract, today);
+  const later = await db('receipts').where({ contract_id: contract.id, status: 'valid' }).andWhere('date', '>', input.resolution_date).first('number');
+  if (later) throw new FormError(400, { resolution_date: { key: 'rescission.error.later_receipt', params: { number: later.number } } });
+
+  const check = await rescissionCheck(db, contract, input.resolution_date);
+  if (!check.delinquency.may_accelerate_or_rescind) throw notDelinquent(check.delinquency, input.resolution_date);
+  if (!check.allowed) {
+    throw new FormError(409, { _form: { key: 'rescission.error.threshold', params: {
+      paid: formatPercent(check.paid_ppm), threshold: formatPercent(check.threshold_ppm) } } });
+  }
+  const refund = refundOf(check.received_cents, input.compensation_cents, input.penalty_cents);
+  if (!refund.ok) throw new FormError(400, { compensation: 'rescission.error.kept_exceeds' });
+  return { contract, check, refund };
+}
+
+/**
  * Rescinds a sale: the rescissions row (received, kept, returned), the contract rescinded, the lot
  * available again, the scheduled outstanding written off and the refund paid out of the fund.
  * Returns the rescission id.
  */
 export async function rescindContract(db: Db, contractId: number, input: RescissionInput, today: IsoDate, actor: Actor): Promise<number> {
   return db.transaction(async (trx) => {
-    const contract = await liveContract(trx, contractId);
-    checkDate('resolution_date', input.resolution_date, contract, today);
-    const later = await trx('receipts').where({ contract_id: contract.id, status: 'valid' }).andWhere('date', '>', input.resolution_date).first('number');
-    if (later) throw new FormError(400, { resolution_date: { key: 'rescission.error.later_receipt', params: { number: later.number } } });
-
-    const check = await rescissionCheck(trx, contract, input.resolution_date);
-    if (!check.delinquency.may_accelerate_or_rescind) throw notDelinquent(check.delinquency, input.resolution_date);
-    if (!check.allowed) {
-      throw new FormError(409, { _form: { key: 'rescission.error.threshold', params: {
-        paid: formatPercent(check.paid_ppm), threshold: formatPercent(check.threshold_ppm) } } });
-    }
-    const refund = refundOf(check.received_cents, input.compensation_cents, input.penalty_cents);
-    if (!refund.ok) throw new FormError(400, { compensation: 'rescission.error.kept_exceeds' });
+    const { contract, check, refund } = await rescissionTerms(trx, contractId, input, today);
 
     const now = new Date().toISOString();
     const [row] = await trx('rescissions').insert({

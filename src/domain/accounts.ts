@@ -10,6 +10,9 @@ export const ACCOUNTS = {
   /** Collections on a lot that is not municipal: owed to the ministry, never to the fund. */
   ministryCollections: '2201',
   fund: '3101',
+  /** Memorandum (cuentas de orden): late fees waived by resolution, debit and its contra, credit. */
+  waivedLateFees: '0701',
+  waivedLateFeesContra: '0901',
 } as const;
 
 export const SOURCE_TYPES = {
@@ -24,4 +27,8 @@ export const SOURCE_TYPES = {
   /** Cash taken from the till to the bank: Dr 1102 / Cr 1101, nothing else. */
   cashDeposit: 'cash_deposit',
   cashDepositReversal: 'cash_deposit_reversal',
+  /** A late-fee waiver by resolution: memorandum lines only (fees are income only when paid). */
+  waiver: 'late_fee_waiver',
+  /** A reschedule: receivables (1201) brought to the new schedule against deferred income (2101). */
+  reschedule: 'reschedule',
 } as const;

@@ -23,6 +23,9 @@ export interface RowState {
   outstanding_cents: Cents;            // installment + late_fee − paid
   status: 'paid' | 'overdue' | 'partial' | 'pending'; // paid when outstanding 0; else overdue when due_date < as_of; else partial when paid>0; else pending
   paid_on: IsoDate | null;             // date the row became fully paid (a row of 0 is paid on its due date)
+  version: number;                     // the schedule version the row belongs to (1: as signed; 2…: reschedules)
+  late_fee_waived_cents: Cents;        // late fees taken off by a waiver or a reschedule (already out of late_fee_cents)
+  moved_cents: Cents;                  // what a reschedule moved from this row to the new schedule
 }
 export interface Statement {
   as_of: IsoDate;
@@ -30,6 +33,7 @@ export interface Statement {
   allocations: Map<number, AppliedPart[]>; // payment id → how it was applied (rows in order)
   total_paid_cents: Cents; principal_paid_cents: Cents; interest_paid_cents: Cents; late_fee_paid_cents: Cents;
   late_fee_accrued_cents: Cents; late_fee_unpaid_cents: Cents;
+  late_fee_waived_cents: Cents;         // taken off by waivers and reschedules (not in late_fee_accrued_cents)
   scheduled_outstanding_cents: Cents;   // principal+interest not yet paid (what the receivables subledger holds)
   outstanding_cents: Cents;             // scheduled_outstanding + unpaid late fees as of
   overdue_cents: Cents;                 // outstanding of rows with due_date < as_of (incl. their late fees)
@@ -37,10 +41,30 @@ export interface Statement {
   down_payment_paid: boolean;           // row 0 fully paid
   paid_off: boolean;                    // every row paid
 }
+/**
+ * What a resolution does to the account on its date (after the payments of that day):
+ * - acceleration: every row due after that day falls due on it;
+ * - acceleration_undo: the rows it had brought forward fall due on their scheduled dates again (late fees
+ *   charged until that day stay);
+ * - waiver: late fees taken off chosen rows, an amount or (amount_cents null) all accrued to that day;
+ * - reschedule: what the rows still owe of their schedule (principal, and interest already due) moves to
+ *   the new version's lines; unpaid late fees stay owed (keep), are taken off (waive) or move with the
+ *   balance (capitalise). Rows left with nothing paid and nothing owed leave the account.
+ */
+export type AccountEvent =
+  | { kind: 'acceleration'; date: IsoDate }
+  | { kind: 'acceleration_undo'; date: IsoDate }
+  | { kind: 'waiver'; date: IsoDate; parts: { n: number; amount_cents: number | null }[] }
+  | { kind: 'reschedule'; date: IsoDate; version: number; late_fees: LateFeeOption; lines: ScheduleLine[] };
+export type LateFeeOption = 'keep' | 'waive' | 'capitalise';
+
 export interface StatementInput {
   schedule: ScheduleLine[]; payments: PaymentIn[]; rates: RatePeriod[]; as_of: IsoDate;
-  /** When set (and not after as_of), every row scheduled after that date falls due on it. */
+  /** When set (and not after as_of), every row scheduled after that date falls due on it. The same as an
+   *  acceleration event; kept for callers that know only the contract's column. */
   accelerated_on?: IsoDate | null;
+  /** Resolutions in the order they were recorded (applied by date, after the payments of their day). */
+  events?: AccountEvent[];
 }
 
 /** A payment larger than everything owed on its date (scheduled outstanding + late fees to that day). */
@@ -65,6 +89,7 @@ export interface AccountRow {
   late_fee_cents: number; late_fee_paid_cents: number;
   accrued_to: IsoDate; // late fees are charged up to this day (starts at the due date: nothing yet)
   paid_on: IsoDate | null;
+  version: number; late_fee_waived_cents: number; moved_cents: number; // see RowState
 }
 
 /** A contract's account after its payments: rows and how each payment was applied. It yields the statement
@@ -118,6 +143,92 @@ function checkInput(input: StatementInput): void {
     if (cents(p.amount_cents) <= 0) throw new RangeError(`payment ${p.id} must be > 0`);
   }
   if (input.accelerated_on) assertIsoDate(input.accelerated_on);
+  for (const e of input.events ?? []) assertIsoDate(e.date);
+}
+
+const newRow = (l: ScheduleLine, version: number): Work => ({
+  n: l.n, due_date: l.due_date, scheduled_due_date: l.due_date,
+  principal_cents: l.principal_cents, interest_cents: l.interest_cents,
+  principal_paid_cents: 0, interest_paid_cents: 0, late_fee_cents: 0, late_fee_paid_cents: 0,
+  accrued_to: l.due_date, paid_on: null, version, late_fee_waived_cents: 0, moved_cents: 0,
+});
+
+/** Takes up to `amount` (all when null) of a row's unpaid late fees, charged up to `day`, off the row. */
+function waiveFee(w: Work, day: IsoDate, amount: number | null, rates: RatePeriod[]): number {
+  accrueTo(w, day, rates);
+  const unpaid = w.late_fee_cents - w.late_fee_paid_cents;
+  const take = Math.max(0, Math.min(unpaid, amount ?? unpaid));
+  w.late_fee_cents -= take;
+  w.late_fee_waived_cents += take;
+  if (take > 0 && outstanding(w) === 0 && w.paid_on === null) w.paid_on = day;
+  return take;
+}
+
+/**
+ * A reschedule's first half, on the rows in place: each row's schedule is cut to what was paid, and what it
+ * still owed (principal; interest only when already due) is counted as moved; unpaid late fees stay
+ * (keep) or are taken off (waive, capitalise: capitalised ones are moved too). Returns the rows that stay
+ * in the account (row 0 and those with anything paid or charged) and the figures.
+ */
+export function closeForReschedule(rows: AccountRow[], date: IsoDate, late_fees: LateFeeOption, rates: RatePeriod[]):
+  { kept: AccountRow[]; moved_cents: number; late_fees_taken_cents: number; late_fees_kept_cents: number; interest_dropped_cents: number } {
+  const kept: Work[] = [];
+  let moved = 0, taken = 0, keptFees = 0, dropped = 0;
+  for (const w of rows) {
+    accrueTo(w, date, rates);
+    const unpaidPrincipal = w.principal_cents - w.principal_paid_cents;
+    const unpaidInterest = w.interest_cents - w.interest_paid_cents;
+    // Interest not yet due is not owed: the new schedule charges its own.
+    const owedInterest = w.due_date <= date ? unpaidInterest : 0;
+    dropped += unpaidInterest - owedInterest;
+    w.moved_cents += unpaidPrincipal + owedInterest;
+    moved += unpaidPrincipal + owedInterest;
+    w.principal_cents = w.principal_paid_cents;
+    w.interest_cents = w.interest_paid_cents;
+    if (late_fees !== 'keep') taken += waiveFee(w, date, null, rates);
+    else keptFees += w.late_fee_cents - w.late_fee_paid_cents;
+    if (outstanding(w) === 0 && w.paid_on === null) w.paid_on = date;
+    const touched = w.principal_paid_cents + w.interest_paid_cents + w.late_fee_paid_cents + w.late_fee_cents + w.late_fee_waived_cents > 0;
+    if (touched || w.n === 0) kept.push(w);
+  }
+  if (late_fees === 'capitalise') moved += taken;
+  return { kept, moved_cents: moved, late_fees_taken_cents: taken, late_fees_kept_cents: keptFees, interest_dropped_cents: dropped };
+}
+
+/** Applies one resolution to the rows on its day; returns the rows after it (a reschedule replaces some). */
+function applyEvent(rows: Work[], e: AccountEvent, rates: RatePeriod[]): Work[] {
+  switch (e.kind) {
+    case 'acceleration':
+      for (const w of rows) {
+        // Not yet due, so nothing was charged: its late fees start the day after the acceleration.
+        if (w.due_date > e.date) { w.due_date = e.date; w.accrued_to = e.date; }
+      }
+      return rows;
+    case 'acceleration_undo':
+      for (const w of rows) {
+        if (w.due_date >= w.scheduled_due_date) continue;
+        accrueTo(w, e.date, rates); // the fees of the accelerated days stay charged
+        w.due_date = w.scheduled_due_date;
+      }
+      return rows;
+    case 'waiver': {
+      const byN = new Map(rows.map((w) => [w.n, w]));
+      for (const p of e.parts) {
+        const w = byN.get(p.n);
+        if (w) waiveFee(w, e.date, p.amount_cents, rates);
+      }
+      return rows;
+    }
+    case 'reschedule': {
+      const kept = closeForReschedule(rows, e.date, e.late_fees, rates).kept;
+      const last = rows.reduce((m, w) => Math.max(m, w.n), -1);
+      for (const l of e.lines) {
+        if (l.n <= last) throw new RangeError(`reschedule line n=${l.n} must follow row ${last}`);
+        kept.push(newRow(l, e.version));
+      }
+      return kept;
+    }
+  }
 }
 
 /** Applies one payment on its day to the rows (in place). Throws OverpaymentError beyond all that is owed. */
@@ -152,27 +263,24 @@ function applyPayment(work: Work[], p: PaymentIn, rates: RatePeriod[]): AppliedP
 export function replayAccount(input: StatementInput): AccountState {
   checkInput(input);
   const { as_of, rates } = input;
-  // An acceleration decided after as_of had not happened yet on that day.
-  const acc = input.accelerated_on && input.accelerated_on <= as_of ? input.accelerated_on : null;
-
-  const rows: Work[] = [...input.schedule].sort((a, b) => a.n - b.n).map((l) => {
-    const due_date = acc && l.due_date > acc ? acc : l.due_date;
-    return {
-      n: l.n, due_date, scheduled_due_date: l.due_date,
-      principal_cents: l.principal_cents, interest_cents: l.interest_cents,
-      principal_paid_cents: 0, interest_paid_cents: 0, late_fee_cents: 0, late_fee_paid_cents: 0,
-      accrued_to: due_date, paid_on: null,
-    };
-  });
-  const payments = input.payments
-    .filter((p) => p.date <= as_of)
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  let rows: Work[] = [...input.schedule].sort((a, b) => a.n - b.n).map((l) => newRow(l, 1));
+  // Resolutions decided after as_of had not happened yet on that day.
+  const events = [...(input.events ?? [])];
+  if (input.accelerated_on && !events.some((e) => e.kind === 'acceleration')) {
+    events.push({ kind: 'acceleration', date: input.accelerated_on });
+  }
+  const timeline: ({ at: IsoDate; order: number; payment: PaymentIn } | { at: IsoDate; order: number; event: AccountEvent })[] = [
+    ...input.payments.filter((p) => p.date <= as_of).map((p) => ({ at: p.date, order: p.id, payment: p })),
+    // On the same day a resolution comes after the payments (order past every payment id), in recording order.
+    ...events.filter((e) => e.date <= as_of).map((e, i) => ({ at: e.date, order: Number.MAX_SAFE_INTEGER - events.length + i, event: e })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
 
   const allocations = new Map<number, AppliedPart[]>();
-  let valid_from: IsoDate = acc ?? EPOCH;
-  for (const p of payments) {
-    allocations.set(p.id, applyPayment(rows, p, rates));
-    if (p.date > valid_from) valid_from = p.date;
+  let valid_from: IsoDate = EPOCH;
+  for (const step of timeline) {
+    if ('payment' in step) allocations.set(step.payment.id, applyPayment(rows, step.payment, rates));
+    else rows = applyEvent(rows, step.event, rates);
+    if (step.at > valid_from) valid_from = step.at;
   }
   return { rows, allocations, valid_from };
 }
@@ -200,6 +308,7 @@ export function statementFromState(state: AccountState, as_of: IsoDate, rates: R
       late_fee_cents: cents(w.late_fee_cents), late_fee_paid_cents: cents(w.late_fee_paid_cents),
       paid_cents: cents(paid), outstanding_cents: cents(out), status,
       paid_on: w.paid_on ?? (installment === 0 ? w.due_date : null),
+      version: w.version, late_fee_waived_cents: cents(w.late_fee_waived_cents), moved_cents: cents(w.moved_cents),
     };
   });
 
@@ -221,6 +330,7 @@ export function statementFromState(state: AccountState, as_of: IsoDate, rates: R
     late_fee_paid_cents,
     late_fee_accrued_cents,
     late_fee_unpaid_cents,
+    late_fee_waived_cents: total((r) => r.late_fee_waived_cents),
     scheduled_outstanding_cents,
     outstanding_cents: cents(scheduled_outstanding_cents + late_fee_unpaid_cents),
     overdue_cents: total((r) => r.outstanding_cents, rows.filter((r) => r.due_date < as_of)),

@@ -366,3 +366,11 @@ export async function validDepositWithReference(db: Db, reference: string): Prom
 export function reconDeposits(rows: CashDepositRow[]): ReconDeposit[] {
   return rows.map((d) => ({ id: d.id, date: d.date, amount_cents: d.amount_cents, status: d.status, reference: d.reference }));
 }
+
+/** Late fees waived by resolution in a period: the memorandum account 0701 (see src/acts/postings.ts). */
+export async function waivedLateFees(db: Db, from: IsoDate, to: IsoDate): Promise<number> {
+  const r = await db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
+    .where('l.account_code', ACCOUNTS.waivedLateFees).andWhere('e.date', '>=', from).andWhere('e.date', '<=', to)
+    .sum({ d: 'l.debit_cents', c: 'l.credit_cents' }).first();
+  return Number(r?.d ?? 0) - Number(r?.c ?? 0);
+}

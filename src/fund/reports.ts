@@ -13,6 +13,7 @@ import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
   accountSums, entryExtras, flaggedCounts, loadEntriesById, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
   loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconDeposits, reconSpendings,
+  waivedLateFees,
 } from './queries.ts';
 
 export async function accountsReport(db: Db, as_of: IsoDate) {
@@ -127,6 +128,7 @@ export async function dashboard(db: Db, today: IsoDate, from: IsoDate, to: IsoDa
   ]);
   const recognized = accounts.filter((a) => a.recognized);
   return {
+    waived_cents: await waivedLateFees(db, from, to),
     fund_balance_cents: balanceOn(daily, today),
     collected_year_cents: year.total_cents,
     receivables_cents: cents(recognized.reduce((s, a) => s + a.scheduled_outstanding_cents, 0)),

@@ -8,6 +8,7 @@ import { licencesExpiringBy } from '../firms/queries.ts';
 import { accountBalance, ACCOUNTS } from '../fund/ledger.ts';
 import { t } from '../web/i18n.ts';
 import { titlePendingCount } from '../contracts/formalisation.ts';
+import { getFollowUpSettings } from '../settings/service.ts';
 
 async function lotCounts(db: Db) {
   const rows = await db('lots').select('owner', 'status').count<{ owner: string; status: string; n: number }[]>({ n: '*' })
@@ -23,21 +24,35 @@ async function lotCounts(db: Db) {
   };
 }
 
-async function awaitingDownPayment(db: Db, today: IsoDate) {
-  const rows = await db('contracts as c').join('lots as l', 'l.id', 'c.lot_id').join('firms as f', 'f.ruc', 'c.firm_ruc')
-    .where('c.status', 'awaiting_down_payment').orderBy('c.date')
-    .select('c.id', 'c.number', 'c.date', 'c.down_payment_cents', 'l.code as lot_code', 'f.name as firm_name');
-  return rows.map((r) => ({ ...r, days_waiting: daysBetween(r.date, today) }));
+/**
+ * Contracts awaiting their down payment, in one query: all of them, or with `deadlineDays` those past the
+ * deadline (contract date + deadline days < today, i.e. signed before today − deadline), which a
+ * resolution may withdraw.
+ */
+async function awaitingDownPayment(db: Db, today: IsoDate, deadlineDays?: number) {
+  const q = db('contracts as c').join('lots as l', 'l.id', 'c.lot_id').join('firms as f', 'f.ruc', 'c.firm_ruc')
+    .where('c.status', 'awaiting_down_payment');
+  if (deadlineDays !== undefined) q.andWhere('c.date', '<', addDays(today, -deadlineDays));
+  const rows = await q.orderBy('c.date').orderBy('c.id')
+    .select('c.id', 'c.number', 'c.date', 'c.down_payment_cents', 'l.code as lot_code', 'f.name as firm_name', 'f.ruc as firm_ruc',
+      // Part of the down payment received: such a sale is no longer withdrawn but rescinded.
+      db.raw("coalesce((select sum(r.amount_cents) from receipts r where r.contract_id = c.id and r.status = 'valid'), 0) as received_cents"));
+  return rows.map((r) => ({
+    ...r, down_payment_cents: Number(r.down_payment_cents), received_cents: Number(r.received_cents),
+    days_waiting: daysBetween(r.date, today),
+  }));
 }
 
 export async function staffDashboard(db: Db, today: IsoDate, role: string) {
-  const [lots, awaiting, delinquency, licences] = await Promise.all([
-    lotCounts(db), awaitingDownPayment(db, today), delinquencyReport(db, today, null),
-    licencesExpiringBy(db, addDays(today, 30)),
+  const { down_payment_deadline_days: deadline } = await getFollowUpSettings(db);
+  const [lots, awaiting, lateDown, delinquency, licences] = await Promise.all([
+    lotCounts(db), awaitingDownPayment(db, today), awaitingDownPayment(db, today, deadline),
+    delinquencyReport(db, today, null), licencesExpiringBy(db, addDays(today, 30)),
   ]);
   const seesFund = role === 'admin' || role === 'finance';
   return {
     today, lots, awaiting,
+    late_down: { deadline_days: deadline, contracts: lateDown, may_withdraw: role === 'admin' || role === 'manager' },
     delinquency: {
       totals: delinquency.totals.filter((t) => t.bucket !== 'current'),
       late_count: delinquency.lines.filter((l) => l.bucket !== 'current').length,

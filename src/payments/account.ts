@@ -9,6 +9,7 @@ import type { AppliedPart } from '../domain/allocation.ts';
 import { getMoratoriumRates } from '../settings/service.ts';
 import { scheduleOf, type ContractRow } from '../contracts/queries.ts';
 import { receiptsOf, type ReceiptRow } from './queries.ts';
+import { accountEventRows, toAccountEvents } from '../acts/queries.ts';
 
 export interface Account {
   statement: Statement;
@@ -20,15 +21,23 @@ type ContractTerms = Pick<ContractRow, 'id' | 'accelerated_on'>;
 /** The replay's input: schedule, valid receipts, the moratorium rate history, acceleration. */
 export async function statementInput(db: Db, contract: ContractTerms, as_of: IsoDate, receipts?: ReceiptRow[]): Promise<StatementInput> {
   // One after the other: `db` may be a transaction, whose single PostgreSQL connection takes one query at a time.
-  const rows = await scheduleOf(db, contract.id);
+  const rows = await scheduleOf(db, contract.id, 'all');
   const rates = await getMoratoriumRates(db);
   const list = receipts ?? await receiptsOf(db, contract.id);
-  const schedule: ScheduleLine[] = rows.map((r) => ({
-    n: r.n, due_date: r.due_date, principal_cents: r.principal_cents, interest_cents: r.interest_cents,
-  }));
+  const eventRows = await accountEventRows(db, contract.id);
+  const byVersion = new Map<number, ScheduleLine[]>();
+  for (const r of rows) {
+    const lines = byVersion.get(r.version) ?? [];
+    lines.push({ n: r.n, due_date: r.due_date, principal_cents: r.principal_cents, interest_cents: r.interest_cents });
+    byVersion.set(r.version, lines);
+  }
+  // Versions after the first enter through the reschedule events that made them.
+  const schedule = byVersion.get(1) ?? [];
+  const events = toAccountEvents(eventRows, byVersion);
   const payments = list.filter((r) => r.status === 'valid')
     .map((r) => ({ id: r.id, date: r.date, amount_cents: r.amount_cents }));
-  return { schedule, payments, rates, as_of, accelerated_on: contract.accelerated_on };
+  // The acceleration comes in as an event; the contract's column only for a history from before events were kept.
+  return { schedule, payments, rates, as_of, accelerated_on: contract.accelerated_on, events };
 }
 
 export async function accountOf(db: Db, contract: ContractTerms, as_of: IsoDate): Promise<Account> {

@@ -1,6 +1,7 @@
 // Routes of the payments area: one table, read top to bottom.
 //   GET  /contracts/:id/payments/new        payment form; with entered values, the preview   MANAGERS
 //   POST /contracts/:id/payments            records it → 303 /receipts/<number>              MANAGERS
+//                                           (409 + the new preview when its previewed_* differ)
 //   GET  /receipts/:number                  printable receipt (a buyer: its own only)        user
 //   POST /receipts/:number/reverse          voids it → 303 back to the receipt               MANAGERS
 //   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
@@ -14,7 +15,8 @@ import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
 import { t } from '../web/i18n.ts';
 import { toSolesString } from '../domain/money.ts';
-import { loadContract } from '../contracts/queries.ts';
+import { loadContract, type ContractView } from '../contracts/queries.ts';
+import { changedSincePreview, confirmable, isConfirmation, StalePreview } from '../web/previewed.ts';
 import { addContractPageSection } from '../contracts/page-sections.ts';
 import { accountOf } from './account.ts';
 import { newFormToken, paymentRefusals, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
@@ -85,6 +87,17 @@ async function paymentFormLocals(req: Request) {
   };
 }
 
+/** What the preview section shows: how the payment would be applied, or the refusal it would get (FormError). */
+async function paymentPreview(req: Request, contract: ContractView,
+  input: Pick<z.infer<typeof paymentSchema>, 'date' | 'amount' | 'method' | 'reference'>) {
+  const preview = await previewContractPayment(req.ctx.db, contract,
+    { date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference }, req.ctx.clock.today());
+  return {
+    parts: partsView(preview.parts, dueDatesOf(preview.after)),
+    before: summaryOf(preview.before), after: summaryOf(preview.after),
+  };
+}
+
 const showPaymentForm: RequestHandler = async (req, res) => {
   const locals = await paymentFormLocals(req);
   const q = req.query as Record<string, unknown>;
@@ -93,22 +106,18 @@ const showPaymentForm: RequestHandler = async (req, res) => {
   if (!entered || !locals.payable) return res.render('payments/new', { ...locals, values });
   try {
     const input = await parseChecked(paymentSchema, q, (v) => paymentRefusals(locals.contract, locals.today, v));
-    const preview = await previewContractPayment(req.ctx.db, locals.contract,
-      { date: input.date, amount_cents: input.amount, method: input.method, reference: input.reference }, locals.today);
-    res.render('payments/new', {
-      ...locals, values, input,
-      preview: {
-        parts: partsView(preview.parts, dueDatesOf(preview.after)),
-        before: summaryOf(preview.before), after: summaryOf(preview.after),
-      },
-    });
+    res.render('payments/new', { ...locals, values, input, preview: await paymentPreview(req, locals.contract, input) });
   } catch (err) {
     if (!(err instanceof FormError)) throw err;
     res.status(err.status).render('payments/new', { ...locals, values, errors: translateErrors(req.lang, err.fields), hasErrors: true });
   }
 };
 
-const createPayment = formAction({
+/**
+ * Records the payment. From the preview's confirm button the form comes with its previewed_* copy:
+ * if the form was changed after the preview, nothing is recorded (409) and the page shows the new preview.
+ */
+const createPayment = confirmable(formAction({
   view: 'payments/new',
   locals: paymentFormLocals,
   act: async (req) => {
@@ -124,6 +133,13 @@ const createPayment = formAction({
       }
       throw err;
     }
+    if (isConfirmation(req.body)) {
+      const { date, amount, method, reference } = input;
+      if ((await changedSincePreview(paymentSchema, req.body, { date, amount, method, reference })).length) {
+        const preview = await paymentPreview(req, contract, input);
+        throw new StalePreview('payments/new', { ...await paymentFormLocals(req), values: req.body, input, preview });
+      }
+    }
     // The same form sent again records nothing: say so rather than "recorded".
     const again = await findReceiptByToken(req.ctx.db, input.form_token);
     const number = await recordPayment(req.ctx.db, contract.id, {
@@ -133,7 +149,7 @@ const createPayment = formAction({
     flash(req, again ? { key: 'flash.payment_again', params: { number } } : { key: 'flash.payment_recorded', params: { number } });
     return `/receipts/${number}`;
   },
-});
+}));
 
 function receiptNumberParam(req: Request): string {
   const number = String(req.params.number);

@@ -10,6 +10,7 @@ import { previewPayment, type Statement } from '../domain/statement.ts';
 import { partTotal, type AppliedPart } from '../domain/allocation.ts';
 import { nextValue } from '../counters.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
+import { claimContract } from '../contracts/service.ts';
 import { statementInput, type Account } from './account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { loadAccountState } from '../accounts/queries.ts';
@@ -41,11 +42,15 @@ export interface PaymentPreview {
 /** The payment's rules that need only the contract, all at once (the form shows every message together):
  *  not after today, not before the contract, a reference for a deposit or a transfer. Fields not given
  *  (a form whose field did not parse) are not judged. */
-export function paymentRefusals(contract: { date: IsoDate }, today: IsoDate,
+export function paymentRefusals(contract: { date: IsoDate; balance_fixed_on?: string | null; balance_fixed_by?: string | null }, today: IsoDate,
   v: Partial<Pick<PaymentInput, 'date' | 'method' | 'reference'>>): Refusals {
   const errors = new Refusals();
   if (v.date && v.date > today) errors.add('date', 'errors.future_date');
   else if (v.date && v.date < contract.date) errors.add('date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+  // A waiver or reschedule fixed the balance on its date: an earlier payment would change what it decided.
+  else if (v.date && contract.balance_fixed_on && v.date <= contract.balance_fixed_on) {
+    errors.add('date', { key: 'payments.error.before_resolution', params: { date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } }, 409);
+  }
   if (v.method && v.method !== 'cash' && 'reference' in v && !v.reference) errors.add('reference', 'payments.error.reference_required');
   return errors;
 }
@@ -53,6 +58,7 @@ export function paymentRefusals(contract: { date: IsoDate }, today: IsoDate,
 /** Refusals that do not depend on the amount: the contract's state, the date, the reference. */
 function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' | 'method' | 'reference'>, today: IsoDate): void {
   if (contract.status === 'rescinded') throw new FormError(409, { _form: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+  if (contract.status === 'withdrawn') throw new FormError(409, { _form: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
   if (contract.status === 'paid_off') throw new FormError(409, { _form: { key: 'payments.error.paid_off', params: { number: contract.number } } });
   paymentRefusals(contract, today, input).throwIfAny();
 }
@@ -109,6 +115,7 @@ async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput,
 export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor): Promise<string> {
   try {
     return await db.transaction(async (trx) => {
+      await claimContract(trx, contractId); // first: see a withdrawal or payment from another process committed
       if (input.form_token) {
         const done = await findReceiptByToken(trx, input.form_token);
         if (done) return sameSubmission(done, contractId, input);
@@ -174,6 +181,11 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
     const contract = await findContractView(trx, receipt.contract_id);
     if (!contract) throw new Error(`receipt ${number} without contract`);
     if (contract.status === 'rescinded') throw new FormError(409, { reason: { key: 'payments.error.rescinded', params: { number: contract.number } } });
+    if (contract.balance_fixed_on && receipt.date <= contract.balance_fixed_on) {
+      throw new FormError(409, { reason: { key: 'payments.error.void_before_resolution', params: {
+        date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } } });
+    }
+    if (contract.status === 'withdrawn') throw new FormError(409, { reason: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
 
     const now = new Date().toISOString();
     // Guarded: of two concurrent reversals only one finds the receipt still valid.

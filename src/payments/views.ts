@@ -9,9 +9,11 @@ import { amountInWords } from '../domain/amount-words.ts';
 import { delinquencyOf } from '../domain/delinquency.ts';
 import { rescissionAllowed } from '../domain/rescission.ts';
 import { findContractView, scheduleOf, type ContractView } from '../contracts/queries.ts';
+import { resolutionsOn } from '../acts/queries.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
 import { accountOf } from './account.ts';
+import { settlementOf } from '../contracts/settlement.ts';
 import { allocationsOf, findReceipt, type ReceiptRow } from './queries.ts';
 
 /** The figures every screen that shows what is owed carries (late fees included, never hidden). */
@@ -111,13 +113,17 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   if (!holder && payerRuc !== user.firm_ruc) throw notFound();
   const payer = payerRuc === contract.firm_ruc ? { ruc: contract.firm_ruc, name: contract.firm_name }
     : await db('firms').where({ ruc: payerRuc }).first('ruc', 'name');
-  const dueDates = new Map((await scheduleOf(db, contract.id)).map((r) => [r.n, r.due_date]));
+  const dueDates = new Map((await scheduleOf(db, contract.id, 'all')).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
+  // Waivers decided before this payment: what it did not have to pay.
+  const waivers = (await resolutionsOn(db, contract.id, receipt.date)).filter((r) => r.kind === 'waiver');
   return {
+    waived_cents: waivers.reduce((s, w) => s + (w.amount_cents ?? 0), 0),
+    waiver_resolutions: waivers.map((w) => w.resolution_number).join(', '),
     receipt, contract, payer, holder, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
-    can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && ['admin', 'manager'].includes(user.role),
+    can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && contract.status !== 'withdrawn' && ['admin', 'manager'].includes(user.role),
   };
 }
 
@@ -126,7 +132,9 @@ export async function statementPage(db: Db, contract: ContractView, as_of: IsoDa
   const { statement, receipts } = await accountOf(db, contract, as_of);
   const delinquency = delinquencyOf(statement);
   return {
-    contract, statement, summary: summaryOf(statement), delinquency,
+    contract, statement, summary: summaryOf(statement), delinquency, resolutions: await resolutionsOn(db, contract.id, as_of),
+    // A rescinded or withdrawn contract shows how it was settled instead of what it would owe.
+    settlement: await settlementOf(db, contract),
     rows: statement.rows,
     receipts: receipts.filter((r) => r.date <= as_of).map((r) => receiptLine(r, statement)),
   };
@@ -154,6 +162,8 @@ export async function contractPaymentsPanel(db: Db, contract: ContractView, toda
     ...page, rescission,
     can_pay: staff && (contract.status === 'awaiting_down_payment' || live),
     can_act: staff && may,
+    // Withdrawal (desistimiento): only while the down payment awaits and no receipt is valid.
+    can_withdraw: staff && contract.status === 'awaiting_down_payment' && !page.receipts.some((r) => r.status === 'valid'),
     may_act: may,
     accelerated: contract.accelerated_on !== null,
     rescission_allowed: share.allowed,

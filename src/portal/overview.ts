@@ -11,6 +11,7 @@ import { receiptsOf, type ReceiptRow } from '../payments/queries.ts';
 import { summaryOf } from '../payments/views.ts';
 import { notFound } from '../web/errors.ts';
 import { receiptsPaidBeforeAssignment } from '../contracts/assignment.ts';
+import { isSettled, settlementOf } from '../contracts/settlement.ts';
 import type { CurrentUser } from '../web/routing.ts';
 
 /** The firm a buyer acts for; a buyer without one (a broken account) sees nothing at all. */
@@ -34,12 +35,14 @@ async function contractCard(db: Db, contract: ContractView, today: IsoDate) {
   const { statement, receipts } = await accountOf(db, contract, today);
   const summary = summaryOf(statement);
   const delinquency = delinquencyOf(statement);
-  const rescinded = contract.status === 'rescinded';
+  const settled = isSettled(contract.status);
   return {
     contract, summary, delinquency,
-    // A rescinded contract owes nothing more: its figures would mislead, the card says it ended.
-    owes: !rescinded && !statement.paid_off,
-    overdue: !rescinded && summary.overdue_cents > 0,
+    // A rescinded or withdrawn contract owes nothing more: its figures would mislead, the card shows
+    // how it was settled instead.
+    settlement: settled ? await settlementOf(db, contract) : null,
+    owes: !settled && !statement.paid_off,
+    overdue: !settled && summary.overdue_cents > 0,
     receipt_count: receipts.length,
     valid_receipt_count: receipts.filter((r) => r.status === 'valid').length,
   };

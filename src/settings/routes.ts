@@ -9,7 +9,7 @@ import { formatPercent } from '../domain/percent.ts';
 import { t } from '../web/i18n.ts';
 import { flash } from '../web/flash.ts';
 import {
-  getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, settingsProblems, updateSettings, withdrawMoratoriumRate,
+  FOLLOW_UP_RANGES, getFollowUpSettings, getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, settingsProblems, updateSettings, withdrawMoratoriumRate,
 } from './service.ts';
 
 const optionalPercent = () => z.string().trim().optional().transform((v) => v || undefined).pipe(percent().optional());
@@ -22,6 +22,9 @@ const settingsSchema = z.object({
   moratorium_monthly_pct: optionalPercent(),
   moratorium_effective_from: optionalIsoDate(),
   moratorium_ordinance: optionalText(128),
+  // Optional: absent, each is left as it is (a script that posts only the fields above keeps working).
+  down_payment_deadline_days: integer(FOLLOW_UP_RANGES.down_payment_deadline_days.min, FOLLOW_UP_RANGES.down_payment_deadline_days.max).optional(),
+  reschedule_watch_months: integer(FOLLOW_UP_RANGES.reschedule_watch_months.min, FOLLOW_UP_RANGES.reschedule_watch_months.max).optional(),
 }).superRefine((v, ctx) => {
   // The rate and its date go together: one without the other is half an ordinance.
   if (v.moratorium_monthly_pct !== undefined && !v.moratorium_effective_from) {
@@ -34,12 +37,13 @@ const settingsSchema = z.object({
 
 async function pageLocals(req: Parameters<RequestHandler>[0]) {
   const db = req.ctx.db;
-  const [settings, rates, rateHistory] = await Promise.all([getSettings(db), getMoratoriumRates(db), moratoriumHistory(db)]);
+  const [settings, rates, rateHistory, followUp] = await Promise.all([
+    getSettings(db), getMoratoriumRates(db), moratoriumHistory(db), getFollowUpSettings(db)]);
   const today = req.ctx.clock.today();
   const current = rateInForce(rates, today);
   return {
     title: t(req.lang, 'settings.title'),
-    settings, current,
+    settings, current, followUp,
     // A rate not yet in force can be withdrawn (from its row).
     rateHistory: rateHistory.map((r: { effective_from: string; withdrawn_at: string | null }) => ({
       ...r, withdrawable: !r.withdrawn_at && r.effective_from > today,
@@ -51,6 +55,8 @@ async function pageLocals(req: Parameters<RequestHandler>[0]) {
       rescission_threshold_pct: formatPercent(settings.rescission_threshold_ppm),
       moratorium_monthly_pct: current ? formatPercent(current.monthly_rate_ppm) : '',
       moratorium_effective_from: current?.effective_from ?? '',
+      down_payment_deadline_days: String(followUp.down_payment_deadline_days),
+      reschedule_watch_months: String(followUp.reschedule_watch_months),
     },
   };
 }
@@ -73,6 +79,10 @@ const save = formAction({
       installment_count: input.installment_count,
       annual_rate_ppm: input.annual_rate_pct,
       rescission_threshold_ppm: input.rescission_threshold_pct,
+      follow_up: {
+        down_payment_deadline_days: input.down_payment_deadline_days,
+        reschedule_watch_months: input.reschedule_watch_months,
+      },
       moratorium: input.moratorium_monthly_pct !== undefined && input.moratorium_effective_from
         ? { monthly_rate_ppm: input.moratorium_monthly_pct, effective_from: input.moratorium_effective_from, ordinance: input.moratorium_ordinance }
         : null,

@@ -33,6 +33,33 @@ export async function getSettings(db: Db): Promise<ParkSettings> {
   return out;
 }
 
+/** Rules of the park's follow-up of contracts (not terms of a contract: changing them alters no contract). */
+export interface FollowUpSettings {
+  /** Days after the contract date that a down payment may take before the home page lists the contract. */
+  down_payment_deadline_days: number;
+  /** Months a rescheduled contract stays marked on the delinquency report. */
+  reschedule_watch_months: number;
+}
+
+export const FOLLOW_UP_KEYS = ['down_payment_deadline_days', 'reschedule_watch_months'] as const;
+export const FOLLOW_UP_DEFAULTS: FollowUpSettings = { down_payment_deadline_days: 30, reschedule_watch_months: 6 };
+export const FOLLOW_UP_RANGES: Record<keyof FollowUpSettings, { min: number; max: number }> = {
+  down_payment_deadline_days: { min: 1, max: 365 },
+  reschedule_watch_months: { min: 0, max: 60 },
+};
+
+/** The follow-up settings (the migration seeds 30 days and 6 months; a row missing reads as its default). */
+export async function getFollowUpSettings(db: Db): Promise<FollowUpSettings> {
+  const rows: { key: string; value: string }[] = await db('settings').whereIn('key', FOLLOW_UP_KEYS as unknown as string[]);
+  const out = { ...FOLLOW_UP_DEFAULTS };
+  for (const r of rows) {
+    const v = Number(r.value);
+    if (!Number.isSafeInteger(v)) throw new Error(`setting ${r.key} is not an integer`);
+    out[r.key as keyof FollowUpSettings] = v;
+  }
+  return out;
+}
+
 /** Every moratorium rate with the day it took effect, oldest first. */
 export async function getMoratoriumRates(db: Db): Promise<MoratoriumRate[]> {
   // A withdrawn rate (repealed before it came into force) no longer applies.
@@ -60,6 +87,8 @@ export function rateInForce(rates: MoratoriumRate[], date: IsoDate): MoratoriumR
 }
 
 export interface SettingsInput extends ParkSettings {
+  /** Each left as it is when not given (a client that posts only the older fields keeps working). */
+  follow_up?: Partial<FollowUpSettings>;
   moratorium: { monthly_rate_ppm: number; effective_from: IsoDate; ordinance: string | null } | null;
 }
 
@@ -74,6 +103,11 @@ export function settingsProblems(input: Partial<SettingsInput>): FieldErrors {
   if (v.annual_rate_ppm !== undefined && v.annual_rate_ppm > 1_000_000) errors.annual_rate_pct = 'settings.rate_range';
   if (v.rescission_threshold_ppm !== undefined && (v.rescission_threshold_ppm <= 0 || v.rescission_threshold_ppm > 1_000_000)) errors.rescission_threshold_pct = 'settings.threshold_range';
   if (v.moratorium && v.moratorium.monthly_rate_ppm > 100_000) errors.moratorium_monthly_pct = 'settings.moratorium_range';
+  for (const k of FOLLOW_UP_KEYS) {
+    const n = v.follow_up?.[k];
+    const r = FOLLOW_UP_RANGES[k];
+    if (n !== undefined && (!Number.isSafeInteger(n) || n < r.min || n > r.max)) errors[k] = { key: 'errors.integer_range', params: r };
+  }
   return errors;
 }
 
@@ -111,6 +145,19 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
     for (const key of Object.keys(changes)) {
       await trx('settings').where({ key }).update({ value: String(after[key as keyof ParkSettings]) });
     }
+    const followBefore = await getFollowUpSettings(trx);
+    const followAfter: FollowUpSettings = { ...followBefore };
+    for (const k of FOLLOW_UP_KEYS) {
+      const v = input.follow_up?.[k];
+      if (v !== undefined) followAfter[k] = v;
+    }
+    const followChanges = diff(followBefore as unknown as Record<string, unknown>, followAfter as unknown as Record<string, unknown>);
+    for (const key of Object.keys(followChanges)) {
+      const value = String(followAfter[key as keyof FollowUpSettings]);
+      const updated = await trx('settings').where({ key }).update({ value });
+      if (updated === 0) await trx('settings').insert({ key, value });
+    }
+    Object.assign(changes, followChanges);
     if (Object.keys(changes).length) await audit(trx, actor, 'settings.update', 'settings', 'park', changes);
 
     if (m && addRate) {

@@ -95,8 +95,8 @@ describe('selling a lot in a browser', () => {
     await page.fill('#f-date', '2026-02-02');
     await page.fill('#f-amount', '15000.00');
     await page.selectOption('#f-method', 'cash');
-    await submitAndWait('main form[method=get] button[type=submit]');
-    await Promise.all([page.waitForURL(/\/receipts\/R001-\d{8}$/), page.click('main form[method=post] button.primary')]);
+    await submitAndWait('main #payment-form button[type=submit]');
+    await Promise.all([page.waitForURL(/\/receipts\/R001-\d{8}$/), page.click('#confirm-payment button.primary')]);
 
     await page.goto(contractUrl);
     expect(await page.textContent('h1')).toContain('Vigente');

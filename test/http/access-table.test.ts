@@ -69,6 +69,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id/formalisation/new': MANAGERS,
   'POST /contracts/:id/formalisation': MANAGERS,
   'GET /contracts/:id/constancia': 'user',
+  'GET /contracts/:id/withdrawal/new': MANAGERS,
+  'POST /contracts/:id/withdrawal': MANAGERS,
   // Payments and receipts.
   'GET /contracts/:id/payments/new': MANAGERS,
   'POST /contracts/:id/payments': MANAGERS,
@@ -85,6 +87,13 @@ const ACCESS: Record<string, Rule> = {
   'POST /contracts/:id/acceleration': MANAGERS,
   'GET /contracts/:id/rescission/new': MANAGERS,
   'POST /contracts/:id/rescission': MANAGERS,
+  // Resolutions on a contract's account.
+  'GET /contracts/:id/waiver/new': MANAGERS,
+  'POST /contracts/:id/waiver': MANAGERS,
+  'GET /contracts/:id/reschedule/new': MANAGERS,
+  'POST /contracts/:id/reschedule': MANAGERS,
+  'GET /contracts/:id/acceleration-undo/new': MANAGERS,
+  'POST /contracts/:id/acceleration-undo': MANAGERS,
   // Reinvestment fund: municipal finance (and the administrator).
   'GET /finance': FINANCE,
   'GET /finance/accounts': FINANCE,

@@ -54,8 +54,9 @@ describe('the sale form and its preview', () => {
     expect(text).toContain('60 cuotas mensuales de S/ 1,416.67');
     expect(text).toContain('1 28/02/2026 S/ 1,416.67 S/ 0.00 S/ 1,416.67 S/ 83,583.33');
     expect(text).toContain('60 31/01/2031 S/ 1,416.47 S/ 0.00 S/ 1,416.47 S/ 0.00');
-    expect(res.text).toContain('action="/contracts"');
-    expect(res.text).toContain('<input type="hidden" name="lot_code" value="C-07">');
+    // The confirm button posts the form with the values this preview was computed from.
+    expect(res.text).toContain('formmethod="post" formaction="/contracts"');
+    expect(res.text).toContain('<input type="hidden" name="previewed_lot_code" value="C-07">');
     expect(await saleCounts(t.db)).toEqual(before);
   });
 

@@ -126,7 +126,7 @@ describe('rescission', () => {
     expect((await t.db('lots').where({ code: k.c.lot_code }).first()).status).toBe('available');
     const body = text((await manager.get(`/contracts/${k.c.id}`)).text);
     expect(body).toContain('Contrato resuelto el 25/11/2026 (resolución R.A. 10-2026)');
-    expect(body).toContain('devuelto S/ 11,500.00');
+    expect(body).toContain('Devuelto al comprador S/ 11,500.00'); // the settlement card (views/partials/contract-settlement.hbs)
     // Gone from delinquency; its receipts remain.
     expect((await manager.get('/delinquency.csv')).text).not.toContain('CV-2026-0003');
     expect(await t.db('receipts').where({ contract_id: k.c.id, status: 'valid' }).count({ n: '*' })).toEqual([{ n: 1 }]);

@@ -44,7 +44,7 @@ export const SYSTEM_SUITES: SystemSuite[] = [
     files: ['test/browser/**'], found: HAS_CHROMIUM,
   },
   {
-    what: 'hledger reading the exported journal (test/http/fund-hledger.test.ts, and one test in test/http/cash-deposits.test.ts)',
+    what: 'hledger reading the exported journal (test/http/fund-hledger.test.ts, and one test each in test/http/cash-deposits.test.ts and test/http/acts.test.ts)',
     program: 'hledger', enable: 'apt-get install -y hledger', files: ['test/http/fund-hledger.test.ts'], found: HAS_HLEDGER,
   },
   {

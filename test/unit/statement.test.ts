@@ -31,7 +31,7 @@ describe('a statement row by row', () => {
       installment_cents: 141_667, principal_cents: 141_667, interest_cents: 0,
       principal_paid_cents: 141_667, interest_paid_cents: 0,
       late_fee_cents: 936, late_fee_paid_cents: 936, paid_cents: 142_603, outstanding_cents: 0,
-      status: 'paid', paid_on: '2026-03-20',
+      status: 'paid', paid_on: '2026-03-20', version: 1, late_fee_waived_cents: 0, moved_cents: 0,
     });
     expect(s.rows[3]).toMatchObject({ status: 'pending', due_date: '2026-04-30', paid_cents: 0, paid_on: null });
     expect(s.total_paid_cents).toBe(1_650_000);

@@ -138,6 +138,10 @@ export default {
     'errors.title.409': 'Conflicto',
     'errors.title.429': 'Demasiados intentos',
     'errors.title.500': 'Error del sistema',
+    // The confirm step of a previewed form (src/web/previewed.ts, public/preview-confirm.js).
+    'preview.stale': 'La vista previa ya no corresponde a los datos del formulario: revise la nueva vista previa y confirme de nuevo.',
+    'preview.see_new': 'Ver la nueva vista previa',
+    'preview.update': 'Actualice la vista previa',
   } as Record<string, string>,
   en: {
     'app.name': 'Ilo Industrial Park',
@@ -277,5 +281,9 @@ export default {
     'errors.title.409': 'Conflict',
     'errors.title.429': 'Too many attempts',
     'errors.title.500': 'System error',
+    // The confirm step of a previewed form (src/web/previewed.ts, public/preview-confirm.js).
+    'preview.stale': 'The preview no longer matches the form: check the new preview and confirm again.',
+    'preview.see_new': 'See the new preview',
+    'preview.update': 'Update the preview',
   } as Record<string, string>,
 };
