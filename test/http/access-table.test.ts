@@ -63,6 +63,12 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id': 'user',
   'GET /contracts/:id/print': 'user',
   'GET /contracts/:id/schedule.csv': 'user',
+  // From a contract to its title: managers act; the constancia de cancelación is read as the contract is.
+  'GET /contracts/:id/assignment/new': MANAGERS,
+  'POST /contracts/:id/assignment': MANAGERS,
+  'GET /contracts/:id/formalisation/new': MANAGERS,
+  'POST /contracts/:id/formalisation': MANAGERS,
+  'GET /contracts/:id/constancia': 'user',
   'GET /contracts/:id/withdrawal/new': MANAGERS,
   'POST /contracts/:id/withdrawal': MANAGERS,
   // Payments and receipts.
@@ -187,7 +193,8 @@ function sampleUrl(method: string, path: string): string {
     : path.startsWith('/finance/spending/') ? samples.spending
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
         : path.startsWith('/users/') ? samples.user
-          : park.a.active;
+          : path.endsWith('/constancia') ? park.a.paidOff
+            : park.a.active;
   const url = path
     .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
     .replace(':number', park.a.receipts[1]!).replace(':token', samples.token).replace(':id', String(id));
