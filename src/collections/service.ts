@@ -233,3 +233,9 @@ export async function lettersOfFirm(db: Db, ruc: string) {
   return db('collection_letters as l').join('contracts as c', 'c.id', 'l.contract_id').where('c.firm_ruc', ruc)
     .orderBy('l.id', 'desc').select('l.number', 'l.level', 'l.date', 'l.total_cents', 'c.number as contract_number', 'c.id as contract_id');
 }
+
+/** The contract's last letter (number, level, date), or null. */
+export async function lastLetterOf(db: Db, contractId: number): Promise<{ number: string; level: number; date: IsoDate } | null> {
+  const r = await db('collection_letters').where({ contract_id: contractId }).orderBy('id', 'desc').first('number', 'level', 'date');
+  return r ? { number: String(r.number), level: Number(r.level), date: String(r.date) } : null;
+}

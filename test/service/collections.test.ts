@@ -63,7 +63,7 @@ describe('a late contract over two and a half months', () => {
       ['CC-2026-0002', 2, '2026-08-09', '2026-07-10', 141_667, 1_700, 143_367, 'cobros@empresa.pe'],
       ['CC-2026-0003', 3, '2026-09-11', '2026-07-10', 425_001, 5_440, 430_441, 'cobros@empresa.pe'],
     ]);
-    expect(JSON.parse(letters[2].items)).toEqual([
+    expect(JSON.parse(letters[2]!.items)).toEqual([
       { n: 1, due_date: '2026-07-10', unpaid_cents: 141_667, late_fee_cents: 3_570, total_cents: 145_237 },
       { n: 2, due_date: '2026-08-10', unpaid_cents: 141_667, late_fee_cents: 1_813, total_cents: 143_480 },
       { n: 3, due_date: '2026-09-10', unpaid_cents: 141_667, late_fee_cents: 57, total_cents: 141_724 },
@@ -71,19 +71,20 @@ describe('a late contract over two and a half months', () => {
     const events = await t.db('contract_events').where({ contract_id: c.id, kind: 'collection_letter' }).orderBy('id');
     expect(events.map((e) => [e.date, JSON.parse(e.details).number])).toEqual([
       ['2026-07-15', 'CC-2026-0001'], ['2026-08-09', 'CC-2026-0002'], ['2026-09-11', 'CC-2026-0003']]);
-    const mail = (await t.db('mail_outbox').orderBy('id')).map((m: { text_body: string }) => ({ ...m, text_body: m.text_body.replace(/\u00a0/g, ' ') }));
+    const lot = (await t.db('lots').join('contracts', 'contracts.lot_id', 'lots.id').where('contracts.id', c.id).first('lots.code')).code;
+    const mail = (await t.db("mail_outbox").orderBy("id") as Record<string, string>[]).map((m): Record<string, string> => ({ ...m, text_body: String(m.text_body).replace(/\u00a0/g, " ") }));
     expect(mail.map((m) => [m.idempotency_key, m.kind, m.to_address, m.subject, m.status])).toEqual([
       [`reminder:${c.id}:1:2026-07-10`, 'reminder', 'cobros@empresa.pe', `Recordatorio: la cuota 1 del contrato ${number} vence el 10/07/2026`, 'pending'],
-      ['letter:CC-2026-0001', 'letter', 'cobros@empresa.pe', `Recordatorio de cobranza CC-2026-0001: contrato ${number}, lote ${letters[0].contract_id && (await t.db('lots').join('contracts', 'contracts.lot_id', 'lots.id').where('contracts.id', c.id).first('lots.code')).code}`, 'pending'],
+      ['letter:CC-2026-0001', 'letter', 'cobros@empresa.pe', `Recordatorio de cobranza CC-2026-0001: contrato ${number}, lote ${lot}`, 'pending'],
       [`reminder:${c.id}:2:2026-08-10`, 'reminder', 'cobros@empresa.pe', `Recordatorio: la cuota 2 del contrato ${number} vence el 10/08/2026`, 'pending'],
       ['letter:CC-2026-0002', 'letter', 'cobros@empresa.pe', expect.stringMatching(/^Segundo aviso de cobranza CC-2026-0002: contrato /), 'pending'],
       [`reminder:${c.id}:3:2026-09-10`, 'reminder', 'cobros@empresa.pe', `Recordatorio: la cuota 3 del contrato ${number} vence el 10/09/2026`, 'pending'],
       ['letter:CC-2026-0003', 'letter', 'cobros@empresa.pe', expect.stringMatching(/^Último aviso de cobranza CC-2026-0003: contrato /), 'pending'],
     ]);
-    expect(mail[5].text_body).toContain('Cuota 2, vencida el 10/08/2026: S/ 1,416.67 + mora S/ 18.13 = S/ 1,434.80');
-    expect(mail[5].text_body).toContain('Total a pagar al 11/09/2026: S/ 4,304.41');
-    expect(mail[5].text_body).toContain('art. 1561');
-    expect(mail[1].text_body).not.toContain('art. 1561');
+    expect(mail[5]!.text_body).toContain('Cuota 2, vencida el 10/08/2026: S/ 1,416.67 + mora S/ 18.13 = S/ 1,434.80');
+    expect(mail[5]!.text_body).toContain('Total a pagar al 11/09/2026: S/ 4,304.41');
+    expect(mail[5]!.text_body).toContain('art. 1561');
+    expect(mail[1]!.text_body).not.toContain('art. 1561');
   });
 
   it('send now issues nothing more when every level of the episode is out (409)', async () => {
