@@ -31,10 +31,15 @@ const contractId = (req: Request) => {
   return id;
 };
 
-async function pageLocals(req: Request, extra: Record<string, unknown> = {}) {
-  const { show } = parseInput(showSchema, req.query);
+async function pageLocals(req: Request, extra: Record<string, unknown> = {}, keep?: number) {
+  let { show } = parseInput(showSchema, req.query);
   const today = req.ctx.clock.today();
-  const lines = await collectionsReport(req.ctx.db, today, show);
+  let lines = await collectionsReport(req.ctx.db, today, show);
+  // A refusal for a contract the late list does not show: the whole list, so that its row (and message) is there.
+  if (keep !== undefined && show === 'late' && !lines.some((l) => l.contract_id === keep)) {
+    show = 'all';
+    lines = await collectionsReport(req.ctx.db, today, show);
+  }
   const settings = await getCollectionSettings(req.ctx.db);
   return { title: t(req.lang, 'collections.title'), today, show, lines, hour: settings.collections_hour, ...extra };
 }
@@ -54,7 +59,7 @@ async function refused(req: Request, res: Parameters<RequestHandler>[1], id: num
   const errors = translateErrors(req.lang, err.fields);
   res.status(err.status).render('collections/index', await pageLocals(req, {
     rowErrors: { id, errors, form: errors._form ?? null }, rowValues: values,
-  }));
+  }, id));
 }
 
 const sendNow: RequestHandler = async (req, res) => {
