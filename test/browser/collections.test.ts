@@ -44,7 +44,7 @@ describe('collections in the browser', () => {
     await Promise.all([page.waitForURL(`${h.baseUrl}/collections`), page.click('nav >> text=Cobranza')]);
     const row = norm(await page.innerText(`#c-${contract.id}`));
     expect(row).toContain('Tornería del Sur S.A.C.');
-    expect(row).toContain('053-482211 pagos@torneriadelsur.pe 10/07/2026 Cuotas impagas: 3 63');
+    expect(row).toContain('053-482211 pagos@torneriadelsur.pe 10/07/2026 63 días · 3 impagas S/ 4,304.41 Mora S/ 54.40');
     expect(row).toContain('CC-2026-0002 Segundo aviso · 09/08/2026 hoy (nivel 3)');
     await snap(page, 'collections-page');
 

@@ -34,7 +34,7 @@ describe('GET /collections', () => {
     expect(res.status).toBe(200);
     const text = textOf(res.text);
     // 10 days on 1,416.67 at 1.2% a month: 5.67 of late fees
-    expect(text).toContain(`${a.number} ${a.lot_code} ${a.name} ${a.firm_ruc} 053-481234 cobros@alfa.pe 10/07/2026 Cuotas impagas: 1 10 S/ 1,422.34 S/ 5.67 Ninguna hoy (nivel 1)`);
+    expect(text).toContain(`${a.number} ${a.lot_code} ${a.name} ${a.firm_ruc} 053-481234 cobros@alfa.pe 10/07/2026 10 días · 1 impagas S/ 1,422.34 Mora S/ 5.67 Ninguna hoy (nivel 1)`);
     expect(text).not.toContain(b.number);
     expect(textOf((await manager.get('/collections?show=all')).text)).toContain(`${b.number} ${b.lot_code} ${b.name}`);
   });
@@ -101,7 +101,7 @@ describe('GET /collections/letters/:number', () => {
     const text = textOf(res.text);
     expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo Carta de cobranza CC-2026-0001');
     expect(text).toContain(`Señores ${a.name} RUC ${a.firm_ruc} Contrato de compraventa ${a.number} · Lote ${a.lot_code}`);
-    expect(text).toContain('1 10/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34 Total a pagar al 20/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34');
+    expect(text).toContain('Cuota Vencimiento Impago Mora al 20/07/2026 Total 1 10/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34 Total a pagar al 20/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34');
     expect(text).toContain('Cómo pagar Pague en la caja de la Municipalidad Provincial de Ilo.');
     expect(text).toContain('Enviada por e-mail a cobros@alfa.pe.');
     expect(text).not.toContain('1561');
