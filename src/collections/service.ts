@@ -16,6 +16,11 @@ import { FormError, notFound } from '../web/errors.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { getCollectionSettings, getHowToPay, type CollectionRunSettings, type HowToPay } from '../settings/collections.ts';
 
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505' || /UNIQUE constraint failed/.test(e?.message ?? '');
+};
+
 export interface CollectionContract {
   id: number; number: string; status: string; accelerated_on: IsoDate | null;
   firm_ruc: string; firm_name: string; firm_email: string | null; firm_phone: string | null; lot_code: string;
@@ -183,7 +188,15 @@ export async function runCollections(db: Db, date: IsoDate, actor: Actor = SYSTE
   for (const l of lines) {
     const soon = (l.unpaid ?? []).some((u) => u.due_date >= date && u.due_date <= horizon);
     if (l.figures.delinquency.oldest_due_date === null && !soon) continue;
-    await db.transaction((trx) => runOne(trx, l.contract_id, date, actor, settings, h, out));
+    const found = { letters: out.letters.length, reminders: out.reminders.length };
+    try {
+      await db.transaction((trx) => runOne(trx, l.contract_id, date, actor, settings, h, out));
+    } catch (err) {
+      // Another process issued the same letter or reminder at the same moment: its commit stands, ours is undone.
+      if (!isUniqueViolation(err)) throw err;
+      out.letters.length = found.letters;
+      out.reminders.length = found.reminders;
+    }
   }
   return out;
 }
@@ -201,6 +214,10 @@ export async function sendLetterNow(db: Db, contractId: number, date: IsoDate, a
     const level = draft ? manualLevel(due, draft.unpaid_count) : null;
     if (!draft || level === null) throw new FormError(409, { _form: draft ? 'collections.error.all_sent' : 'collections.error.not_late' });
     return issueLetter(trx, c, date, { ...draft, level }, 'manual', actor, h);
+  }).catch((err: unknown) => {
+    // The daily run issued that letter at the same moment.
+    if (isUniqueViolation(err)) throw new FormError(409, { _form: 'collections.error.all_sent' });
+    throw err;
   });
 }
 
