@@ -88,7 +88,7 @@ describe('POST /collections/:id/notes', () => {
     const contract = textOf((await manager.get(`/contracts/${a.id}`)).text);
     expect(contract).toContain('20/07/2026 Nota de cobranza Llamé: pagará el viernes.');
     expect(contract).toContain('Carta de cobranza CC-2026-0001 · Recordatorio de pago · S/ 1,422.34');
-    expect(contract).toContain('Última carta de cobranza: CC-2026-0001 (Recordatorio de pago) del 20/07/2026.');
+    expect(contract).toContain('Última carta de cobranza: CC-2026-0001 · Recordatorio de pago · 20/07/2026');
     expect((await manager.get('/collections.csv')).text.trim().split('\n')[1]).toBe(
       `${a.number},${a.firm_ruc},${a.name},053-481234,cobros@alfa.pe,${a.lot_code},2026-07-10,10,1,1422.34,5.67,CC-2026-0001,1,2026-07-20,2,2026-08-09,2026-07-20`);
   });
