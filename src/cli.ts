@@ -12,6 +12,10 @@ import { writeFileSync } from 'node:fs';
 import { isIsoDate } from './domain/dates.ts';
 import { ledgerJournal } from './fund/reports.ts';
 import { refreshAllAccounts, verifyAccounts } from './accounts/maintain.ts';
+import { runCollections } from './collections/service.ts';
+import { systemClock } from './clock.ts';
+import { SYSTEM } from './audit/audit.ts';
+import { formatSoles } from './domain/money.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
@@ -23,6 +27,8 @@ const USAGE = `Usage: npm run cli -- <command>
   accounts:verify                               compare every contract's maintained account with a full replay
                                                 (exit 0 when all agree, else lists the contracts that differ, exit 1)
   accounts:rebuild                              make every contract's maintained account anew from its history
+  collections:run [--date YYYY-MM-DD]           the day's reminders and collection letters (default today, Lima);
+                                                running it again for the same day issues nothing new
 `;
 
 type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
@@ -55,6 +61,14 @@ const commands: Record<string, Command> = {
     if (differences.length === 0) return `${checked} contracts checked: every maintained account equals its replay.`;
     throw new Error([`${differences.length} of ${checked} contracts differ from their replay:`,
       ...differences.map((d) => `  ${d.number}: ${d.what}`), 'Run `npm run cli -- accounts:rebuild` to make them anew.'].join('\n'));
+  },
+  async 'collections:run'(db, _args, v) {
+    if (v.date !== undefined && !isIsoDate(v.date)) throw new Error(`Not a YYYY-MM-DD date: ${v.date}\n${USAGE}`);
+    const date = v.date ?? systemClock.today();
+    const r = await runCollections(db, date, SYSTEM);
+    return [`Collections of ${date}: ${r.letters.length} letters, ${r.reminders.length} reminders issued.`,
+      ...r.letters.map((l) => `  letter ${l.number} level ${l.level} ${l.contract} ${formatSoles(l.total_cents)} → ${l.email ?? '(no e-mail: print it)'}`),
+      ...r.reminders.map((m) => `  reminder ${m.contract} installment ${m.n} due ${m.due_date} ${formatSoles(m.amount_cents)} → ${m.email}`)].join('\n');
   },
   async 'accounts:rebuild'(db) {
     const n = await db.transaction((trx) => refreshAllAccounts(trx));
@@ -95,7 +109,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: rest, allowPositionals: true, strict: false,
     options: { role: { type: 'string' }, password: { type: 'string' }, ruc: { type: 'string' }, email: { type: 'string' }, out: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' } },
+      from: { type: 'string' }, to: { type: 'string' }, date: { type: 'string' } },
   });
   const db = createDb(loadConfig().DATABASE_URL);
   try {

@@ -19,7 +19,8 @@ import { routes as users } from './users/routes.ts';
 import { routes as audit } from './audit/routes.ts';
 import { routes as site } from './site/routes.ts';
 import { routes as acts } from './acts/routes.ts';
+import { routes as collections } from './collections/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts,
+  ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
 ];

@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { isDemo } from './demo.ts';
 import { sessionSweep, startJobs } from './jobs/scheduler.ts';
+import { collectionsJob } from './collections/job.ts';
 import { DEMO_USERS, DEMO_PASSWORD, DEMO_BUYER } from '../seeds/demo/users.ts';
 
 let config;
@@ -28,7 +29,7 @@ const server = app.listen(config.PORT, () => {
   console.log(`Parque Industrial de Ilo: http://localhost:${config.PORT}`);
   console.log(`Database: ${displayUrl(config.DATABASE_URL)}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
 });
-const stopJobs = startJobs(db, [sessionSweep]);
+const stopJobs = startJobs(db, [sessionSweep, collectionsJob]);
 if (await isDemo(db)) {
   const buyer = await db('users').where({ username: DEMO_BUYER, role: 'buyer' }).first('firm_ruc');
   const logins = [...DEMO_USERS.map((u) => `${u.username} (${u.role})`), ...(buyer ? [`${DEMO_BUYER} (buyer, RUC ${buyer.firm_ruc})`] : [])];

@@ -7,6 +7,7 @@
 //   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { getHowToPay } from '../settings/collections.ts';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseChecked, parseInput } from '../web/errors.ts';
@@ -159,7 +160,7 @@ function receiptNumberParam(req: Request): string {
 
 const showReceipt: RequestHandler = async (req, res) => {
   const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
-  res.render('receipts/show', { title: page.receipt.number, ...page });
+  res.render('receipts/show', { title: page.receipt.number, ...page, howToPay: await getHowToPay(req.ctx.db) });
 };
 
 const reverse = formAction({
@@ -185,7 +186,7 @@ async function statementFor(req: Request) {
 
 const showStatement: RequestHandler = async (req, res) => {
   const page = await statementFor(req);
-  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page });
+  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page, howToPay: await getHowToPay(req.ctx.db) });
 };
 
 const statementCsvRoute: RequestHandler = async (req, res) => {

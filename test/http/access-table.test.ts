@@ -151,6 +151,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /users': ADMIN,
   'POST /users/:id/password': ADMIN,
   'POST /users/:id/active': ADMIN,
+  // Collections (issue 12): the cobranza page, its actions, the letters (a buyer sees its own).
+  'GET /collections': MANAGERS,
+  'GET /collections.csv': MANAGERS,
+  'POST /collections/:id/send': MANAGERS,
+  'POST /collections/:id/notes': MANAGERS,
+  'GET /collections/letters/:number': 'user',
   // The site's icon.
   'GET /favicon.ico': 'public',
 };
@@ -177,6 +183,11 @@ beforeAll(async () => {
   const invited = await inviteContact(t.db, park.b.ruc, 'nuevo@costabrava.pe', ACTOR);
   const user = Number((await t.db('invitations').where({ id: invited.invitation_id }).first()).user_id);
   samples = { project, spending, deposit, user, token: invited.token };
+  // A collection letter of buyer A's contract, for the letter page.
+  await t.db('collection_letters').insert({
+    number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
+    late_fee_cents: 0, total_cents: 0, unpaid_count: 0, trigger: 'manual', created_at: new Date().toISOString(),
+  });
   agents.anonymous = request.agent(t.app);
   agents.admin = await login(t.app, 'admin');
   agents.manager = await login(t.app, 'gerente');
@@ -198,6 +209,7 @@ function sampleUrl(method: string, path: string): string {
   const url = path
     .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
     .replace(':number', park.a.receipts[1]!).replace(':token', samples.token).replace(':id', String(id));
+  if (path === '/collections/letters/:number') return '/collections/letters/CC-2026-0001';
   if (method === 'GET' && path === '/quote.csv') return `${url}?price=100000.00&date=2026-11-25`;
   return url;
 }
@@ -288,6 +300,8 @@ describe('every POST route, as each role', () => {
     expect(await count('spendings')).toBe(1);
     expect(await count('cash_deposits')).toBe(1);
     expect(await count('invitations')).toBe(1);
+    expect(await count('collection_letters')).toBe(1);
+    expect(await count('collection_notes')).toBe(0);
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
   });
