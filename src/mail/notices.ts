@@ -27,7 +27,9 @@ export async function queueInvitationMail(trx: Db, inv: { invitation_id: number;
     text: [
       'Estimado(a):',
       '',
-      `Se le invitó a ver en el portal del Parque Industrial de Ilo los contratos, pagos y deudas de ${inv.firm_name}.`,
+      'Se le invitó al portal del Parque Industrial de Ilo, donde verá los contratos, pagos y deudas de su empresa:',
+      inv.firm_name,
+      '',
       'Para crear su contraseña abra este enlace:',
       '',
       link,
@@ -50,7 +52,7 @@ export async function queueReceiptNotice(trx: Db, number: string, now: Date = ne
   const users = await trx('users').where({ firm_ruc: r.firm_ruc, role: 'buyer' }).where('active', true).whereNotNull('email')
     .whereNotNull('password_hash').orderBy('id').pluck('email');
   const to = [...new Set([r.firm_email, ...users].filter(Boolean).map((a: string) => a.trim().toLowerCase()))];
-  const amount = formatSoles(Number(r.amount_cents) as Cents);
+  const amount = formatSoles(Number(r.amount_cents) as Cents).replace(/\u00a0/g, ' '); // plain text: a plain space
   return enqueueMail(trx, {
     key: `receipt:${number}:notice`, kind: 'receipt', to,
     subject: `Pago recibido: recibo ${number} por ${amount}`,
