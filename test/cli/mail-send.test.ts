@@ -15,9 +15,9 @@ const out: string[] = [];
 const FROM = 'Parque Industrial de Ilo <no-responder@ilo.test>';
 
 beforeAll(async () => {
-  ({ db, dir } = await tempDb());
-  const url = (db.client.config as { connection: { filename?: string } | string }).connection;
-  process.env.DATABASE_URL = typeof url === 'string' ? url : url.filename!;
+  let url: string;
+  ({ db, dir, url } = await tempDb());
+  process.env.DATABASE_URL = url; // the CLI opens its own connection to the same database
   smtp = await startSmtp();
   process.env.MAIL_FROM = FROM;
   vi.spyOn(console, 'log').mockImplementation((m: unknown) => { out.push(String(m)); });

@@ -9,7 +9,8 @@ import { startSmtp, deadPort, type TestSmtp } from '../support/smtp.ts';
 import { createUser } from '../../src/auth/service.ts';
 import { sale, setRates } from '../service/sales-fixtures.ts';
 import { enqueueMail } from '../../src/mail/outbox.ts';
-import { BACKOFF_MINUTES, MAX_ATTEMPTS, SENDING_LEASE_MS, messageIdFor, sendPending } from '../../src/mail/sender.ts';
+import { BACKOFF_MINUTES, MAX_ATTEMPTS, SENDING_LEASE_MS, mailJob, messageIdFor, sendPending } from '../../src/mail/sender.ts';
+import { runIfDue } from '../../src/jobs/scheduler.ts';
 import { smtpTransport, type MailTransport } from '../../src/mail/transport.ts';
 
 const FROM = 'Parque Industrial de Ilo <no-responder@ilo.test>';
@@ -279,6 +280,17 @@ describe('the sender against a refusing, absent or slow server', () => {
   });
 });
 
+describe('the server job', () => {
+  it('delivers what is due when the scheduler runs it, after its transaction', async () => {
+    const id = await enqueueMail(t.db, { key: 'job:1', kind: 'receipt', to: ['job@empresa.pe'], subject: 'Del job', text: 'x' }, T0);
+    const job = mailJob(transport, FROM);
+    expect(await runIfDue(t.db, job, at(5 * MIN), 'test')).toBe(true);
+    expect(await runIfDue(t.db, job, at(5 * MIN + 30_000), 'test')).toBe(false); // once a minute
+    expect((await row(id!)).status).toBe('sent');
+    expect(smtp.received.filter((m) => m.subject === 'Del job')).toHaveLength(1);
+  });
+});
+
 describe('GET /mail', () => {
   it('lists the outbox newest first with state, attempts, recipient and the record it came from', async () => {
     const res = await admin.get('/mail');
@@ -290,7 +302,7 @@ describe('GET /mail', () => {
     expect(res.text).toContain('href="/receipts/R001-00000001"');
     expect(text).toMatch(/Enviado \d\d\/\d\d\/\d{4}/);
     const sentOnly = await admin.get('/mail?status=sent');
-    expect(textOf(sentOnly.text)).toContain('Enviado (11) Falló (2) Mostrando 1–11 de 11');
+    expect(textOf(sentOnly.text)).toContain('Enviado (12) Falló (2) Mostrando 1–12 de 12');
     expect(sentOnly.text).not.toContain('<tr class="mail-failed">');
     expect((await manager.get('/mail')).status).toBe(403);
   });
