@@ -23,8 +23,7 @@ export async function seed(knex: Knex): Promise<void> {
   await seedPayments(knex);
   await seedFund(knex);
   await seedBuyer(knex);
-  // The demo's past payments queued receipt notices to its fictitious firms: history, not news. They
-  // stay in the outbox, marked as not to be sent, so that a demo started with SMTP_URL mails nobody.
-  await knex('mail_outbox').where({ status: 'pending' })
-    .update({ status: 'failed', last_error: 'Datos de demostración: aviso del historial, no se envía.' });
+  // The demo's past payments queued receipt notices to its fictitious firms: history, not news, and not
+  // to be sent (a demo started with SMTP_URL mails nobody). The outbox starts empty, as on a real install.
+  await knex('mail_outbox').where({ status: 'pending' }).delete();
 }
