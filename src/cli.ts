@@ -14,6 +14,10 @@ import { ledgerJournal } from './fund/reports.ts';
 import { sendPending } from './mail/sender.ts';
 import { transportFromConfig } from './mail/transport.ts';
 import { refreshAllAccounts, verifyAccounts } from './accounts/maintain.ts';
+import { runCollections } from './collections/service.ts';
+import { systemClock } from './clock.ts';
+import { SYSTEM } from './audit/audit.ts';
+import { formatSoles } from './domain/money.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
@@ -27,6 +31,8 @@ const USAGE = `Usage: npm run cli -- <command>
   accounts:rebuild                              make every contract's maintained account anew from its history
   mail:send                                     deliver the e-mail due in the outbox once (needs SMTP_URL);
                                                 prints how many were sent, left to retry and failed
+  collections:run [--date YYYY-MM-DD]           the day's reminders and collection letters (default today, Lima);
+                                                running it again for the same day issues nothing new
 `;
 
 type Command = (db: ReturnType<typeof createDb>, positionals: string[], values: Record<string, string | undefined>) => Promise<string>;
@@ -59,6 +65,14 @@ const commands: Record<string, Command> = {
     if (differences.length === 0) return `${checked} contracts checked: every maintained account equals its replay.`;
     throw new Error([`${differences.length} of ${checked} contracts differ from their replay:`,
       ...differences.map((d) => `  ${d.number}: ${d.what}`), 'Run `npm run cli -- accounts:rebuild` to make them anew.'].join('\n'));
+  },
+  async 'collections:run'(db, _args, v) {
+    if (v.date !== undefined && !isIsoDate(v.date)) throw new Error(`Not a YYYY-MM-DD date: ${v.date}\n${USAGE}`);
+    const date = v.date ?? systemClock.today();
+    const r = await runCollections(db, date, SYSTEM);
+    return [`Collections of ${date}: ${r.letters.length} letters, ${r.reminders.length} reminders issued.`,
+      ...r.letters.map((l) => `  letter ${l.number} level ${l.level} ${l.contract} ${formatSoles(l.total_cents)} → ${l.email ?? '(no e-mail: print it)'}`),
+      ...r.reminders.map((m) => `  reminder ${m.contract} installment ${m.n} due ${m.due_date} ${formatSoles(m.amount_cents)} → ${m.email}`)].join('\n');
   },
   async 'accounts:rebuild'(db) {
     const n = await db.transaction((trx) => refreshAllAccounts(trx));
@@ -111,7 +125,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: rest, allowPositionals: true, strict: false,
     options: { role: { type: 'string' }, password: { type: 'string' }, ruc: { type: 'string' }, email: { type: 'string' }, out: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' } },
+      from: { type: 'string' }, to: { type: 'string' }, date: { type: 'string' } },
   });
   const db = createDb(loadConfig().DATABASE_URL);
   try {

@@ -5,6 +5,7 @@ import { routes as auth } from './auth/routes.ts';
 import { routes as lots } from './lots/routes.ts';
 import { routes as firms } from './firms/routes.ts';
 import { routes as contracts } from './contracts/routes.ts';
+import { routes as titling } from './contracts/title-routes.ts';
 import { routes as payments } from './payments/routes.ts';
 import { routes as receiptList } from './payments/receipt-list-routes.ts';
 import { routes as delinquency } from './delinquency/routes.ts';
@@ -18,10 +19,11 @@ import { routes as users } from './users/routes.ts';
 import { routes as audit } from './audit/routes.ts';
 import { routes as site } from './site/routes.ts';
 import { routes as acts } from './acts/routes.ts';
+import { routes as collections } from './collections/routes.ts';
 import { routes as passwordReset } from './auth/reset-routes.ts';
 import { routes as mail } from './mail/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts,
+  ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
   ...passwordReset, ...mail,
 ];

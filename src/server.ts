@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { isDemo } from './demo.ts';
 import { sessionSweep, startJobs, type Job } from './jobs/scheduler.ts';
+import { collectionsJob } from './collections/job.ts';
 import { mailJob } from './mail/sender.ts';
 import { transportFromConfig } from './mail/transport.ts';
 import { DEMO_USERS, DEMO_PASSWORD, DEMO_BUYER } from '../seeds/demo/users.ts';
@@ -32,7 +33,7 @@ const server = app.listen(config.PORT, () => {
 });
 // With SMTP_URL set, the outbox is delivered every minute; without it, mail waits (GET /mail shows it).
 const mailTransport = transportFromConfig(config);
-const jobs: Job[] = [sessionSweep, ...(mailTransport ? [mailJob(mailTransport, config.MAIL_FROM)] : [])];
+const jobs: Job[] = [sessionSweep, collectionsJob, ...(mailTransport ? [mailJob(mailTransport, config.MAIL_FROM)] : [])];
 const stopJobs = startJobs(db, jobs);
 if (await isDemo(db)) {
   const buyer = await db('users').where({ username: DEMO_BUYER, role: 'buyer' }).first('firm_ruc');

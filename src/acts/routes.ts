@@ -43,9 +43,14 @@ const installments = () => z.preprocess(
 );
 
 const waiverSchema = z.object({ ...resolution, installments: installments(), amount: optionalSoles() });
+/** Blank or absent: undefined, so that the default applies (a script may send only what it decides). */
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 const rescheduleSchema = z.object({
-  ...resolution, start_date: eventDate(), installment_count: integer(1, MAX_INSTALLMENTS), annual_rate_pct: percent(MAX_RATE_PPM),
-  late_fees: choice(['keep', 'capitalise', 'waive'] as const),
+  ...resolution, installment_count: integer(1, MAX_INSTALLMENTS),
+  // Defaults: the schedule starts on the resolution's date, at the contract's rate, late fees left owed.
+  start_date: z.preprocess(blankToUndefined, eventDate().optional()),
+  annual_rate_pct: z.preprocess(blankToUndefined, percent(MAX_RATE_PPM).optional()),
+  late_fees: z.preprocess(blankToUndefined, choice(['keep', 'capitalise', 'waive'] as const).default('keep')),
 });
 const undoSchema = z.object(resolution);
 
@@ -64,8 +69,8 @@ async function waiverInput(req: Request, contract: ContractView, body: unknown):
 async function rescheduleInput(req: Request, contract: ContractView, body: unknown): Promise<RescheduleInput> {
   const today = req.ctx.clock.today();
   const toInput = (v: Partial<z.infer<typeof rescheduleSchema>>): Partial<RescheduleInput> => ({
-    resolution_number: v.resolution_number, resolution_date: v.resolution_date, start_date: v.start_date,
-    installment_count: v.installment_count, annual_rate_ppm: v.annual_rate_pct, late_fees: v.late_fees,
+    resolution_number: v.resolution_number, resolution_date: v.resolution_date, start_date: v.start_date ?? v.resolution_date,
+    installment_count: v.installment_count, annual_rate_ppm: v.annual_rate_pct ?? contract.annual_rate_ppm, late_fees: v.late_fees ?? 'keep',
   });
   const v = await parseChecked(rescheduleSchema, withResolutionDate(body), async (p) => (await rescheduleRefusals(req.ctx.db, contract, toInput(p), today)).errors);
   return toInput(v) as RescheduleInput;

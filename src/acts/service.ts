@@ -6,7 +6,9 @@ import { audit, type Actor } from '../audit/audit.ts';
 import { FormError, notFound, Refusals } from '../web/errors.ts';
 import { addDays, formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatSoles } from '../domain/money.ts';
-import { computeStatement, replayAccount, type LateFeeOption, type RowState } from '../domain/statement.ts';
+import { computeStatement, replayAccount, statementFromState, type LateFeeOption, type RowState } from '../domain/statement.ts';
+import { receiptsOf } from '../payments/queries.ts';
+import { settle } from '../payments/settle.ts';
 import { planReschedule, type ReschedulePlan } from '../domain/reschedule.ts';
 import { findContractView, type ContractView } from '../contracts/queries.ts';
 import { statementInput } from '../payments/account.ts';
@@ -49,6 +51,14 @@ async function dateRefusals(db: Db, contract: ContractView, date: IsoDate | unde
   if (act) {
     errors.add('resolution_date', { key: 'acts.error.later_act', params: { resolution: act.resolution_number, date: formatDate(act.date) } }, 409);
   }
+}
+
+/** The account replayed with the new resolution, and the contract's status after it: a waiver that takes
+ *  off the last late fees owed pays the contract off (and issues its constancia), as a payment would. */
+async function refreshAndSettle(trx: Db, contract: ContractView, on: IsoDate, today: IsoDate, actor: Actor, why: string): Promise<void> {
+  const receipts = await receiptsOf(trx, contract.id);
+  const { state, rates } = await refreshAccount(trx, contract.id, { receipts });
+  await settle(trx, contract, { statement: statementFromState(state, today, rates), receipts }, on, actor, why);
 }
 
 async function historyAndAudit(trx: Db, contract: ContractView, kind: string, action: string, date: IsoDate,
@@ -119,7 +129,7 @@ export async function waiveLateFees(db: Db, contractId: number, input: WaiverInp
       details, recorded_by: actor.id, recorded_at: now,
     });
     await trx('contracts').where({ id: contract.id }).update({ balance_fixed_on: input.resolution_date, balance_fixed_by: input.resolution_number });
-    await refreshAccount(trx, contract.id);
+    await refreshAndSettle(trx, contract, input.resolution_date, today, actor, `late fees waived by ${input.resolution_number}`);
     await postWaiver(trx, contract, eventId, plan.total_cents, input.resolution_date, input.resolution_number, actor);
     await historyAndAudit(trx, contract, 'late_fees_waived', 'contract.late_fees_waived', input.resolution_date, details, actor);
     return eventId;
@@ -188,7 +198,7 @@ export async function rescheduleContract(db: Db, contractId: number, input: Resc
       schedule_version: version, rescheduled_on: input.resolution_date, accelerated_on: null, acceleration_resolution: null,
       balance_fixed_on: input.resolution_date, balance_fixed_by: input.resolution_number,
     });
-    await refreshAccount(trx, contract.id);
+    await refreshAndSettle(trx, contract, input.resolution_date, today, actor, `rescheduled by ${input.resolution_number}`);
     await postReschedule(trx, contract, eventId, plan.scheduled_after_cents - plan.scheduled_before_cents, plan.waived_cents,
       input.resolution_date, input.resolution_number, actor);
     await historyAndAudit(trx, contract, 'rescheduled', 'contract.rescheduled', input.resolution_date, details, actor);

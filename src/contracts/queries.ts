@@ -131,6 +131,7 @@ export interface ContractFilters {
   status?: string;
   year?: number;
   firm_ruc?: string;
+  title?: 'pending'; // the title is not registered yet (no formalisation step `inscrita`)
 }
 
 function filteredContracts(db: Db, f: ContractFilters, user: CurrentUser) {
@@ -141,6 +142,7 @@ function filteredContracts(db: Db, f: ContractFilters, user: CurrentUser) {
   if (f.status) q.where('c.status', f.status);
   if (f.year) q.where('c.year', f.year);
   if (f.firm_ruc) q.where('c.firm_ruc', f.firm_ruc);
+  if (f.title === 'pending') q.whereNotExists((s) => s.select(db.raw('1')).from('formalisation_steps as fs').whereRaw('fs.contract_id = c.id').andWhere('fs.stage', 'inscrita'));
   const text = f.q;
   if (text) {
     const like = `%${text.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;

@@ -66,6 +66,7 @@ const listQuery = z.object({
   q: z.string().trim().max(100).optional().transform((v) => v || undefined),
   status: z.enum(CONTRACT_STATUSES).optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
+  title: z.literal('pending').optional().catch(undefined), // title=pending: no title registered with SUNARP yet
   page: pageParam(),
 });
 

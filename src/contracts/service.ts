@@ -12,6 +12,7 @@ import { getSettings, type ParkSettings } from '../settings/service.ts';
 import { findFirm, findMembership, type FirmRow, type MembershipRow } from '../firms/queries.ts';
 import { recordMembership } from '../firms/service.ts';
 import type { ContractRow } from './queries.ts';
+import { issuePayoffCertificate, voidPayoffCertificate } from './certificate.ts';
 
 export { loadContract } from './queries.ts';
 
@@ -251,6 +252,7 @@ export async function markPaidOff(trx: Db, contractId: number, date: IsoDate, ac
   if (c.status === 'paid_off') return;
   if (c.status !== 'active') throw new Error(`contract ${c.number} is ${c.status}, cannot be paid off`);
   await step(trx, c, 'paid_off', date, actor, { status: 'paid_off', paid_off_on: date }, 'paid_off');
+  await issuePayoffCertificate(trx, c.id, date, actor); // the constancia de cancelación, in the same transaction
 }
 
 /**
@@ -261,6 +263,7 @@ export async function revertContractStatus(trx: Db, contractId: number, to: 'act
   date: IsoDate, actor: Actor, reason: string): Promise<void> {
   const c = await contractForUpdate(trx, contractId);
   if (c.status === to) return;
+  if (c.status === 'paid_off') await voidPayoffCertificate(trx, c.id, reason, actor); // no longer paid off
   if (to === 'active' && c.status === 'paid_off') {
     await step(trx, c, 'reopened', date, actor, { status: 'active', paid_off_on: null }, 'under_contract', { reason });
   } else if (to === 'awaiting_down_payment' && (c.status === 'active' || c.status === 'paid_off')) {

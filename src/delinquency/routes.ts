@@ -22,6 +22,7 @@ import { delinquencyCsv, delinquencyReport } from './report.ts';
 import { accelerateContract, rescindContract, rescissionCheck, type RescissionInput } from './service.ts';
 import { rescissionSummary } from './rescission-summary.ts';
 import { firstOf } from '../web/paging.ts';
+import { lastLetterOf } from '../collections/service.ts';
 
 const reportSchema = z.object({
   as_of: optionalIsoDate(),
@@ -73,7 +74,7 @@ async function actionLocals(req: Request) {
   const contract = await loadContract(req.ctx.db, String(req.params.id), req.user);
   const today = req.ctx.clock.today();
   const check = await rescissionCheck(req.ctx.db, contract, today);
-  return { contract, today, check, live: contract.status === 'active', values: { date: today, resolution_date: today } };
+  return { contract, today, check, live: contract.status === 'active', values: { date: today, resolution_date: today }, lastLetter: await lastLetterOf(req.ctx.db, contract.id) };
 }
 
 const showAcceleration: RequestHandler = async (req, res) => {

@@ -7,6 +7,7 @@ import { delinquencyReport } from '../delinquency/report.ts';
 import { licencesExpiringBy } from '../firms/queries.ts';
 import { accountBalance, ACCOUNTS } from '../fund/ledger.ts';
 import { t } from '../web/i18n.ts';
+import { titlePendingCount } from '../contracts/formalisation.ts';
 import { getFollowUpSettings } from '../settings/service.ts';
 
 async function lotCounts(db: Db) {
@@ -61,6 +62,7 @@ export async function staffDashboard(db: Db, today: IsoDate, role: string) {
     licences: licences.slice(0, 8).map((f) => ({ ...f, expired: (f.licence_expires_on ?? '') < today })),
     licence_count: licences.length,
     fund_balance_cents: seesFund ? -(await accountBalance(db, ACCOUNTS.fund)) : null,
+    title_pending: role === 'admin' || role === 'manager' ? await titlePendingCount(db) : null,
   };
 }
 

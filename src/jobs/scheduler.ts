@@ -11,6 +11,9 @@ export interface Job {
   run(trx: Db, now: Date): Promise<void>;
   /** Work that must not hold the write transaction (e.g. talking to an SMTP server), run after it commits. */
   afterCommit?(db: Db, now: Date): Promise<void>;
+  /** When given, decides instead of everyMs whether the job is due at `now`, knowing when it last ran (a
+   *  daily job at a configured hour). Called inside the tick's transaction. */
+  isDue?(trx: Db, lastRunAt: Date | null, now: Date): Promise<boolean>;
 }
 
 export const PROCESS_ID = `${os.hostname()}:${process.pid}`;
@@ -19,7 +22,9 @@ export const PROCESS_ID = `${os.hostname()}:${process.pid}`;
 export async function runIfDue(db: Db, job: Job, now: Date, by = PROCESS_ID): Promise<boolean> {
   const ran = await db.transaction(async (trx) => {
     const last = await trx('scheduled_jobs').where({ name: job.name }).first('last_run_at');
-    if (last && now.getTime() - Date.parse(String(last.last_run_at)) < job.everyMs) return false;
+    if (job.isDue) {
+      if (!(await job.isDue(trx, last ? new Date(String(last.last_run_at)) : null, now))) return false;
+    } else if (last && now.getTime() - Date.parse(String(last.last_run_at)) < job.everyMs) return false;
     await job.run(trx, now);
     const row = { last_run_at: now.toISOString(), last_run_by: by };
     if (last) await trx('scheduled_jobs').where({ name: job.name }).update(row);

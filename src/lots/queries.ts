@@ -14,6 +14,12 @@ export interface LotRow {
   price_per_m2_cents: number;
   status: LotStatus;
   outline: string | null;
+  registry_partida?: string | null;
+  boundary_north?: string | null;
+  boundary_south?: string | null;
+  boundary_east?: string | null;
+  boundary_west?: string | null;
+  perimeter_cm?: number | null;
   created_at: string;
   updated_at: string;
 }

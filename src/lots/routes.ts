@@ -6,7 +6,8 @@ import multer from 'multer';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { parseForm, parseInput } from '../web/errors.ts';
-import { areaM2, choice, eventDate, isoDate, pricePerM2, requiredText } from '../web/fields.ts';
+import { areaM2, choice, eventDate, isoDate, optionalText, pricePerM2, requiredText } from '../web/fields.ts';
+import { MAX_LENGTH_CM, parseMetres, toMetresString } from '../domain/length.ts';
 import { translate, t } from '../web/i18n.ts';
 import { flash } from '../web/flash.ts';
 import { actorOf } from '../web/actor.ts';
@@ -17,7 +18,7 @@ import { formatPercent } from '../domain/percent.ts';
 import { LAND_USES, LOT_STATUSES, OWNERS, parseLotCode } from '../domain/lot-code.ts';
 import { historyView } from '../audit/history-view.ts';
 import { LOT_SORTS, type LotFilters, type LotRow, type LotSort, type SortDir } from './queries.ts';
-import { catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotProblems, lotsCsvExport, transferLot, updateLot } from './service.ts';
+import { type LotRegistry, catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotProblems, lotsCsvExport, transferLot, updateLot } from './service.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { firstOf, pageParam, pager } from '../web/paging.ts';
 
@@ -38,12 +39,32 @@ const lotCode = () => z.string().trim().min(1, 'errors.required')
   .refine((v) => parseLotCode(v) !== null, 'lots.errors.code_format')
   .transform((v) => parseLotCode(v)!);
 
+/** "182.50" m → cm, optional (blank → null), at most MAX_LENGTH_CM. */
+const optionalMetres = () => z.string().trim().optional()
+  .refine((v) => !v || parseMetres(v) !== null, 'lots.errors.perimeter')
+  .transform((v) => (v ? parseMetres(v)! : null))
+  .refine((v) => v === null || v <= MAX_LENGTH_CM, 'lots.errors.perimeter');
+
 const lotFields = {
   area_m2: areaM2(),
   land_use: choice(LAND_USES),
   owner: choice(OWNERS),
   price_per_m2: pricePerM2(),
+  // What the land registry says of the lot (all optional; the printed contract says "por inscribir" without them).
+  registry_partida: optionalText(32),
+  boundary_north: optionalText(300),
+  boundary_south: optionalText(300),
+  boundary_east: optionalText(300),
+  boundary_west: optionalText(300),
+  perimeter_m: optionalMetres(),
 };
+
+type LotForm = { registry_partida: string | null; boundary_north: string | null; boundary_south: string | null;
+  boundary_east: string | null; boundary_west: string | null; perimeter_m: number | null };
+const registryOf = (f: LotForm): LotRegistry => ({
+  registry_partida: f.registry_partida, boundary_north: f.boundary_north, boundary_south: f.boundary_south,
+  boundary_east: f.boundary_east, boundary_west: f.boundary_west, perimeter_cm: f.perimeter_m,
+});
 const newLotForm = z.object({ code: lotCode(), ...lotFields });
 const editLotForm = z.object(lotFields);
 
@@ -130,7 +151,7 @@ const create = formAction({
     const f = await parseForm(newLotForm, req.body,
       async (v) => (await lotProblems(req.ctx.db, { ...v.code, area_dm2: v.area_m2 })).fields);
     const code = await createLot(req.ctx.db, {
-      ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
+      ...f.code, area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2, ...registryOf(f),
     }, actorOf(req));
     flash(req, { key: 'flash.lot_created', params: { code } });
     return `/lots/${encodeURIComponent(code)}`;
@@ -158,7 +179,12 @@ const editLot: RequestHandler = (req, res) => {
   const lot = res.locals.lot;
   res.render('lots/form', {
     title: t(req.lang, 'lots.edit_title', { code: lot.code }), ...formChoices, locked: lockedOf(lot),
-    values: { area_m2: toM2String(lot.area_dm2), land_use: lot.land_use, owner: lot.owner, price_per_m2: toSolesString(lot.price_per_m2_cents) },
+    values: {
+      area_m2: toM2String(lot.area_dm2), land_use: lot.land_use, owner: lot.owner, price_per_m2: toSolesString(lot.price_per_m2_cents),
+      registry_partida: lot.registry_partida, boundary_north: lot.boundary_north, boundary_south: lot.boundary_south,
+      boundary_east: lot.boundary_east, boundary_west: lot.boundary_west,
+      perimeter_m: lot.perimeter_cm === null || lot.perimeter_cm === undefined ? '' : toMetresString(Number(lot.perimeter_cm)),
+    },
   });
 };
 
@@ -173,7 +199,7 @@ const update = formAction({
     const f = await parseForm(editLotForm, req.body,
       async (v) => (await lotProblems(req.ctx.db, { area_dm2: v.area_m2, owner: v.owner }, existing)).fields);
     const code = await updateLot(req.ctx.db, String(req.params.code), {
-      area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2,
+      area_dm2: f.area_m2, land_use: f.land_use, owner: f.owner, price_per_m2_cents: f.price_per_m2, ...registryOf(f),
     }, actorOf(req));
     return `/lots/${encodeURIComponent(code)}`;
   },

@@ -5,6 +5,7 @@ import type { Db } from '../db/knex.ts';
 import { audit, diff, history, type Actor } from '../audit/audit.ts';
 import { FormError, notFound, Refusals, type FieldErrors } from '../web/errors.ts';
 import { formatM2 } from '../domain/area.ts';
+import { formatMetres } from '../domain/length.ts';
 import { listPrice } from '../domain/schedule.ts';
 import { areaBalance, parkExcessDm2 } from '../domain/area-balance.ts';
 import { lotKey, type LandUse, type Owner } from '../domain/lot-code.ts';
@@ -16,12 +17,24 @@ import {
 import { PAGE_SIZE } from '../web/paging.ts';
 import { lotsCsv, parseLotsCsv, type LineError } from './csv.ts';
 
-export interface LotInput {
+/** What the land registry says of a lot (each optional): partida electrónica, boundaries by side, perimeter. */
+export interface LotRegistry {
+  registry_partida: string | null;
+  boundary_north: string | null;
+  boundary_south: string | null;
+  boundary_east: string | null;
+  boundary_west: string | null;
+  perimeter_cm: number | null;
+}
+
+export interface LotInput extends Partial<LotRegistry> {
   area_dm2: number;
   land_use: LandUse;
   owner: Owner;
   price_per_m2_cents: number;
 }
+
+const REGISTRY_FIELDS = ['registry_partida', 'boundary_north', 'boundary_south', 'boundary_east', 'boundary_west', 'perimeter_cm'] as const;
 
 export interface NewLotInput extends LotInput {
   code: string;
@@ -38,9 +51,15 @@ export interface TransferInput {
 const newLotFields = (l: NewLotInput) => ({
   code: l.code, block: l.block, number: l.number, area_dm2: l.area_dm2, land_use: l.land_use, owner: l.owner,
   price_per_m2_cents: l.price_per_m2_cents,
+  // The registry fields the form gave (an import has none).
+  ...Object.fromEntries(REGISTRY_FIELDS.filter((k) => l[k] !== undefined && l[k] !== null).map((k) => [k, l[k]])),
 });
 
 const withPrice = (lot: LotRow) => ({ ...lot, list_price_cents: listPrice(lot.area_dm2, lot.price_per_m2_cents) });
+/** The lot's page also shows its perimeter as a person reads it ("182.50 m"). */
+const withRegistry = (lot: LotRow) => ({
+  ...withPrice(lot), perimeter: lot.perimeter_cm === null || lot.perimeter_cm === undefined ? null : formatMetres(Number(lot.perimeter_cm)),
+});
 
 /** One page of the catalogue (`page` from 1), with the counts of every lot that matches and the area balance. */
 export async function catalogue(db: Db, filters: LotFilters, sort: LotSort, dir: SortDir, page = 1, size = PAGE_SIZE) {
@@ -77,7 +96,7 @@ export async function lotPage(db: Db, code: string) {
   const [transfers, contracts, changes] = await Promise.all([
     transfersOf(db, lot.id), contractsOf(db, lot.id), history(db, 'lot', lot.code),
   ]);
-  return { lot: withPrice(lot), transfers, contracts, history: changes };
+  return { lot: withRegistry(lot), transfers, contracts, history: changes };
 }
 
 /**

@@ -17,6 +17,7 @@ export function recordHref(type: string | null, id: string | null, firmOfUser: M
     case 'receipt': return `/receipts/${e}`;
     case 'contract': return `/contracts/${e}`;
     case 'firm': return `/firms/${e}`;
+    case 'collection_letter': return `/collections/letters/${e}`;
     case 'user': return firmOfUser.has(id) ? `/firms/${encodeURIComponent(firmOfUser.get(id)!)}/access` : '/users';
     default: return null;
   }

@@ -31,6 +31,7 @@ export interface ReceiptRow {
   voided_by: number | null;
   voided_by_name?: string | null;
   voided_at: string | null;
+  payer_ruc?: string | null; // the firm that paid (the contract's holder on the receipt's date)
 }
 
 export interface AllocationRow { n: number; late_fee_cents: number; interest_cents: number; principal_cents: number }

@@ -19,7 +19,8 @@ export interface ReceiptListRow {
 
 function filtered(db: Db, f: ReceiptFilters) {
   const q = db('receipts as r').join('contracts as c', 'c.id', 'r.contract_id').join('lots as l', 'l.id', 'c.lot_id')
-    .join('firms as f', 'f.ruc', 'c.firm_ruc');
+    // The firm that paid the receipt (after an assignment the contract's firm is another one).
+    .join('firms as f', function () { this.on('f.ruc', '=', db.raw('coalesce(r.payer_ruc, c.firm_ruc)')); });
   if (f.from) q.where('r.date', '>=', f.from);
   if (f.to) q.where('r.date', '<=', f.to);
   if (f.method) q.where('r.method', f.method);
@@ -28,7 +29,7 @@ function filtered(db: Db, f: ReceiptFilters) {
     const text = f.q.toLowerCase();
     const like = `%${text}%`;
     q.where((w) => w.whereRaw('lower(r.number) like ?', [like]).orWhereRaw('lower(c.number) like ?', [like])
-      .orWhereRaw('lower(f.name) like ?', [like]).orWhere('c.firm_ruc', 'like', `${f.q}%`)
+      .orWhereRaw('lower(f.name) like ?', [like]).orWhere('f.ruc', 'like', `${f.q}%`)
       .orWhereRaw('lower(l.code) = ?', [text]).orWhereRaw('lower(r.reference) like ?', [like]));
   }
   return q;
@@ -43,7 +44,7 @@ export async function receiptTotals(db: Db, f: ReceiptFilters): Promise<{ count:
 export async function listReceipts(db: Db, f: ReceiptFilters, window?: { limit: number; offset: number }): Promise<ReceiptListRow[]> {
   const q = filtered(db, f).orderBy([{ column: 'r.date', order: 'desc' }, { column: 'r.id', order: 'desc' }])
     .select('r.number', 'r.date', 'r.amount_cents', 'r.method', 'r.reference', 'r.status', 'r.contract_id', 'r.recorded_by_name',
-      'c.number as contract_number', 'c.firm_ruc', 'f.name as firm_name', 'l.code as lot_code');
+      'c.number as contract_number', 'f.ruc as firm_ruc', 'f.name as firm_name', 'l.code as lot_code');
   if (window) q.limit(window.limit).offset(window.offset);
   return (await q).map((r: Record<string, unknown>) => ({
     ...(r as unknown as ReceiptListRow), amount_cents: Number(r.amount_cents), contract_id: Number(r.contract_id),

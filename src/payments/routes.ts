@@ -8,6 +8,7 @@
 import { mailOf } from '../mail/outbox.ts';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { getHowToPay } from '../settings/collections.ts';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseChecked, parseInput } from '../web/errors.ts';
@@ -162,7 +163,7 @@ const showReceipt: RequestHandler = async (req, res) => {
   const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
   // Staff see whether the receipt notice went out (views/partials/mail-state.hbs).
   const mail = req.user?.role === 'buyer' ? [] : await mailOf(req.ctx.db, 'receipt', page.receipt.number);
-  res.render('receipts/show', { title: page.receipt.number, ...page, mail });
+  res.render('receipts/show', { title: page.receipt.number, ...page, howToPay: await getHowToPay(req.ctx.db), mail });
 };
 
 const reverse = formAction({
@@ -188,7 +189,7 @@ async function statementFor(req: Request) {
 
 const showStatement: RequestHandler = async (req, res) => {
   const page = await statementFor(req);
-  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page });
+  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page, howToPay: await getHowToPay(req.ctx.db) });
 };
 
 const statementCsvRoute: RequestHandler = async (req, res) => {

@@ -18,6 +18,7 @@ import { getMoratoriumRates } from '../settings/service.ts';
 import { statementFromState, type AccountState } from '../domain/statement.ts';
 import { receiptsOf } from './queries.ts';
 import { settle } from './settle.ts';
+import { holderOn } from '../contracts/assignment.ts';
 import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
 import type { Method } from './postings.ts';
 import { queueReceiptNotice } from '../mail/notices.ts';
@@ -131,7 +132,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
         number, series: RECEIPT_SERIES, correlative, contract_id: contract.id, date: input.date,
         amount_cents: input.amount_cents, method: input.method, reference: input.reference,
         form_token: input.form_token, recorded_by: actor.id, recorded_by_name: actor.username,
-        created_at: new Date().toISOString(), status: 'valid',
+        created_at: new Date().toISOString(), status: 'valid', payer_ruc: await holderOn(trx, contract, input.date),
       }).returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
 

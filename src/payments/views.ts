@@ -106,7 +106,13 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   if (!receipt || !user) throw notFound();
   const contract = await findContractView(db, receipt.contract_id);
   if (!contract) throw notFound();
-  if (user.role === 'buyer' && contract.firm_ruc !== user.firm_ruc) throw notFound();
+  // The firm that paid it (the holder on its date: an assignment does not change who paid a receipt).
+  // A buyer sees the receipts of the contracts it holds, and those it paid of a contract since assigned.
+  const payerRuc = receipt.payer_ruc ?? contract.firm_ruc;
+  const holder = user.role !== 'buyer' || contract.firm_ruc === user.firm_ruc;
+  if (!holder && payerRuc !== user.firm_ruc) throw notFound();
+  const payer = payerRuc === contract.firm_ruc ? { ruc: contract.firm_ruc, name: contract.firm_name }
+    : await db('firms').where({ ruc: payerRuc }).first('ruc', 'name');
   const dueDates = new Map((await scheduleOf(db, contract.id, 'all')).map((r) => [r.n, r.due_date]));
   const allocation = partsView((await allocationsOf(db, receipt.id)) as AppliedPart[], dueDates);
   // Waivers decided before this payment: what it did not have to pay.
@@ -114,7 +120,7 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
   return {
     waived_cents: waivers.reduce((s, w) => s + (w.amount_cents ?? 0), 0),
     waiver_resolutions: waivers.map((w) => w.resolution_number).join(', '),
-    receipt, contract, allocation, print_runs: printRuns(allocation.rows),
+    receipt, contract, payer, holder, allocation, print_runs: printRuns(allocation.rows),
     amount_words: amountInWords(receipt.amount_cents),
     is_void: receipt.status === 'void',
     can_reverse: receipt.status === 'valid' && contract.status !== 'rescinded' && contract.status !== 'withdrawn' && ['admin', 'manager'].includes(user.role),

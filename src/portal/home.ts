@@ -5,10 +5,14 @@ import { z } from 'zod';
 import { parseInput } from '../web/errors.ts';
 import { t } from '../web/i18n.ts';
 import { portalOverview, portalReceipts } from './overview.ts';
+import { getHowToPay } from '../settings/collections.ts';
+import { lettersOfFirm } from '../collections/service.ts';
 
 export const portalHome: RequestHandler = async (req, res) => {
   const page = await portalOverview(req.ctx.db, req.user!, req.ctx.clock.today());
-  res.render('portal/home', { title: t(req.lang, 'portal.my_contracts'), ...page });
+  const howToPay = await getHowToPay(req.ctx.db);
+  const letters = req.user!.firm_ruc ? await lettersOfFirm(req.ctx.db, req.user!.firm_ruc) : [];
+  res.render('portal/home', { title: t(req.lang, 'portal.my_contracts'), ...page, howToPay, letters });
 };
 
 const receiptsQuery = z.object({ contract: z.string().trim().max(12).optional() });

@@ -10,6 +10,7 @@ import { accountOf } from '../payments/account.ts';
 import { receiptsOf, type ReceiptRow } from '../payments/queries.ts';
 import { summaryOf } from '../payments/views.ts';
 import { notFound } from '../web/errors.ts';
+import { receiptsPaidBeforeAssignment } from '../contracts/assignment.ts';
 import { isSettled, settlementOf } from '../contracts/settlement.ts';
 import type { CurrentUser } from '../web/routing.ts';
 
@@ -49,6 +50,7 @@ async function contractCard(db: Db, contract: ContractView, today: IsoDate) {
 
 export interface ReceiptGroup {
   contract: ContractView;
+  assigned_away?: boolean; // a contract the firm has assigned to another: only the receipts it paid
   receipts: (ReceiptRow & { is_void: boolean })[];
   total_valid_cents: number;
 }
@@ -66,6 +68,8 @@ export async function portalReceipts(db: Db, user: CurrentUser, contractId?: str
       total_valid_cents: receipts.filter((r) => !r.is_void).reduce((s, r) => s + r.amount_cents, 0),
     });
   }
+  // Contracts the firm has assigned to another: the receipts it paid there are still its documents.
+  if (!contractId) groups.push(...await receiptsPaidBeforeAssignment(db, ruc));
   const firm = await findFirm(db, ruc);
   return { firm, groups, single: Boolean(contractId) };
 }

@@ -11,6 +11,21 @@ import { flash } from '../web/flash.ts';
 import {
   FOLLOW_UP_RANGES, getFollowUpSettings, getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, settingsProblems, updateSettings, withdrawMoratoriumRate,
 } from './service.ts';
+import { COLLECTION_KEYS, COLLECTION_RANGES, HOW_TO_PAY_KEYS, getCollectionSettings, getHowToPay, maxOf, type CollectionSettingsInput } from './collections.ts';
+
+// Collections settings (all optional, like the follow-up ones): letter days, hour, how to pay.
+const collectionFields = {
+  ...Object.fromEntries(COLLECTION_KEYS.map((k) => [k, integer(COLLECTION_RANGES[k].min, COLLECTION_RANGES[k].max).optional()])),
+  ...Object.fromEntries(HOW_TO_PAY_KEYS.map((k) => [k, z.string().trim().max(maxOf(k), 'errors.too_long').optional()])),
+} as Record<string, z.ZodType<number | string | undefined>>;
+
+function collectionInput(v: Record<string, unknown>): CollectionSettingsInput {
+  const collections: Record<string, number> = {};
+  for (const k of COLLECTION_KEYS) if (typeof v[k] === 'number') collections[k] = v[k];
+  const how_to_pay: Record<string, string> = {};
+  for (const k of HOW_TO_PAY_KEYS) if (typeof v[k] === 'string') how_to_pay[k] = v[k];
+  return { collections, how_to_pay };
+}
 
 const optionalPercent = () => z.string().trim().optional().transform((v) => v || undefined).pipe(percent().optional());
 
@@ -25,6 +40,7 @@ const settingsSchema = z.object({
   // Optional: absent, each is left as it is (a script that posts only the fields above keeps working).
   down_payment_deadline_days: integer(FOLLOW_UP_RANGES.down_payment_deadline_days.min, FOLLOW_UP_RANGES.down_payment_deadline_days.max).optional(),
   reschedule_watch_months: integer(FOLLOW_UP_RANGES.reschedule_watch_months.min, FOLLOW_UP_RANGES.reschedule_watch_months.max).optional(),
+  ...collectionFields,
 }).superRefine((v, ctx) => {
   // The rate and its date go together: one without the other is half an ordinance.
   if (v.moratorium_monthly_pct !== undefined && !v.moratorium_effective_from) {
@@ -37,8 +53,8 @@ const settingsSchema = z.object({
 
 async function pageLocals(req: Parameters<RequestHandler>[0]) {
   const db = req.ctx.db;
-  const [settings, rates, rateHistory, followUp] = await Promise.all([
-    getSettings(db), getMoratoriumRates(db), moratoriumHistory(db), getFollowUpSettings(db)]);
+  const [settings, rates, rateHistory, followUp, collections, howToPay] = await Promise.all([
+    getSettings(db), getMoratoriumRates(db), moratoriumHistory(db), getFollowUpSettings(db), getCollectionSettings(db), getHowToPay(db)]);
   const today = req.ctx.clock.today();
   const current = rateInForce(rates, today);
   return {
@@ -57,6 +73,8 @@ async function pageLocals(req: Parameters<RequestHandler>[0]) {
       moratorium_effective_from: current?.effective_from ?? '',
       down_payment_deadline_days: String(followUp.down_payment_deadline_days),
       reschedule_watch_months: String(followUp.reschedule_watch_months),
+      ...Object.fromEntries(COLLECTION_KEYS.map((k) => [k, String(collections[k])])),
+      ...howToPay.values,
     },
   };
 }
@@ -73,6 +91,7 @@ const save = formAction({
     const input = await parseForm(settingsSchema, req.body, (v) => settingsProblems({
       down_payment_ppm: v.down_payment_pct, annual_rate_ppm: v.annual_rate_pct, rescission_threshold_ppm: v.rescission_threshold_pct,
       moratorium: v.moratorium_monthly_pct !== undefined ? { monthly_rate_ppm: v.moratorium_monthly_pct, effective_from: '', ordinance: null } : null,
+      collections: collectionInput(v),
     }));
     await updateSettings(req.ctx.db, {
       down_payment_ppm: input.down_payment_pct,
@@ -83,6 +102,7 @@ const save = formAction({
         down_payment_deadline_days: input.down_payment_deadline_days,
         reschedule_watch_months: input.reschedule_watch_months,
       },
+      collections: collectionInput(input),
       moratorium: input.moratorium_monthly_pct !== undefined && input.moratorium_effective_from
         ? { monthly_rate_ppm: input.moratorium_monthly_pct, effective_from: input.moratorium_effective_from, ordinance: input.moratorium_ordinance }
         : null,

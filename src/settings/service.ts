@@ -5,6 +5,7 @@ import { audit, diff, type Actor } from '../audit/audit.ts';
 import { notFound, Refusals, type FieldErrors } from '../web/errors.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { refreshAllAccounts } from '../accounts/maintain.ts';
+import { collectionSettingsProblems, saveCollectionSettings, type CollectionSettingsInput } from './collections.ts';
 
 export interface ParkSettings {
   down_payment_ppm: number;
@@ -89,6 +90,8 @@ export function rateInForce(rates: MoratoriumRate[], date: IsoDate): MoratoriumR
 export interface SettingsInput extends ParkSettings {
   /** Each left as it is when not given (a client that posts only the older fields keeps working). */
   follow_up?: Partial<FollowUpSettings>;
+  /** Collections: letter days, hour of the daily run, how to pay (each optional as above). */
+  collections?: CollectionSettingsInput;
   moratorium: { monthly_rate_ppm: number; effective_from: IsoDate; ordinance: string | null } | null;
 }
 
@@ -108,6 +111,7 @@ export function settingsProblems(input: Partial<SettingsInput>): FieldErrors {
     const r = FOLLOW_UP_RANGES[k];
     if (n !== undefined && (!Number.isSafeInteger(n) || n < r.min || n > r.max)) errors[k] = { key: 'errors.integer_range', params: r };
   }
+  if (v.collections) Object.assign(errors, collectionSettingsProblems(v.collections));
   return errors;
 }
 
@@ -158,6 +162,7 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
       if (updated === 0) await trx('settings').insert({ key, value });
     }
     Object.assign(changes, followChanges);
+    if (input.collections) Object.assign(changes, await saveCollectionSettings(trx, input.collections));
     if (Object.keys(changes).length) await audit(trx, actor, 'settings.update', 'settings', 'park', changes);
 
     if (m && addRate) {

@@ -64,6 +64,12 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id': 'user',
   'GET /contracts/:id/print': 'user',
   'GET /contracts/:id/schedule.csv': 'user',
+  // From a contract to its title: managers act; the constancia de cancelación is read as the contract is.
+  'GET /contracts/:id/assignment/new': MANAGERS,
+  'POST /contracts/:id/assignment': MANAGERS,
+  'GET /contracts/:id/formalisation/new': MANAGERS,
+  'POST /contracts/:id/formalisation': MANAGERS,
+  'GET /contracts/:id/constancia': 'user',
   'GET /contracts/:id/withdrawal/new': MANAGERS,
   'POST /contracts/:id/withdrawal': MANAGERS,
   // Payments and receipts.
@@ -153,6 +159,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /password/forgot': 'public',
   'GET /password/reset/:token': 'public',
   'POST /password/reset/:token': 'public',
+  // Collections (issue 12): the cobranza page, its actions, the letters (a buyer sees its own).
+  'GET /collections': MANAGERS,
+  'GET /collections.csv': MANAGERS,
+  'POST /collections/:id/send': MANAGERS,
+  'POST /collections/:id/notes': MANAGERS,
+  'GET /collections/letters/:number': 'user',
   // The site's icon.
   'GET /favicon.ico': 'public',
 };
@@ -183,6 +195,11 @@ beforeAll(async () => {
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
   samples = { project, spending, deposit, user, token: invited.token, mail, reset };
+  // A collection letter of buyer A's contract, for the letter page.
+  await t.db('collection_letters').insert({
+    number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
+    late_fee_cents: 0, total_cents: 0, unpaid_count: 0, trigger: 'manual', created_at: new Date().toISOString(),
+  });
   agents.anonymous = request.agent(t.app);
   agents.admin = await login(t.app, 'admin');
   agents.manager = await login(t.app, 'gerente');
@@ -200,10 +217,12 @@ function sampleUrl(method: string, path: string): string {
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
-          : park.a.active;
+          : path.endsWith('/constancia') ? park.a.paidOff
+            : park.a.active;
   const url = path
     .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
     .replace(':number', park.a.receipts[1]!).replace(':token', path.startsWith('/password/') ? samples.reset : samples.token).replace(':id', String(id));
+  if (path === '/collections/letters/:number') return '/collections/letters/CC-2026-0001';
   if (method === 'GET' && path === '/quote.csv') return `${url}?price=100000.00&date=2026-11-25`;
   return url;
 }
@@ -294,6 +313,8 @@ describe('every POST route, as each role', () => {
     expect(await count('spendings')).toBe(1);
     expect(await count('cash_deposits')).toBe(1);
     expect(await count('invitations')).toBe(1);
+    expect(await count('collection_letters')).toBe(1);
+    expect(await count('collection_notes')).toBe(0);
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
   });

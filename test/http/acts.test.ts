@@ -174,6 +174,22 @@ describe('reschedule of three overdue installments into 24', () => {
   });
 });
 
+describe('a reschedule sent by a script with only what it decides', () => {
+  it('starts on the resolution date, at the contract\'s rate, leaving late fees owed', async () => {
+    const c = await sale(t.db, { date: '2026-01-31', today: TODAY });
+    await pay(t.db, c.id, '2026-01-31', 1_500_000, TODAY);
+    const res = await submit(manager, `/contracts/${c.id}/reschedule/new`, `/contracts/${c.id}/reschedule`,
+      { resolution_number: 'R.G. 081-2026', resolution_date: '2026-05-15', installment_count: '12' });
+    expect(res.status).toBe(303);
+    const event = await t.db('account_events').where({ contract_id: c.id, kind: 'reschedule' }).first();
+    expect(JSON.parse(event.details)).toMatchObject({ start_date: '2026-05-15', annual_rate_ppm: 0, late_fees: 'keep', principal_cents: 8_500_000, kept_late_fees_cents: 4_307 + 2_550 + 850 });
+    // 85,000.00 in 12: 7,083.33, the last 7,083.37.
+    const csv = (await manager.get(`/contracts/${c.id}/schedule.csv`)).text.trim().split('\n');
+    expect(csv[1]).toBe('61,2026-06-15,7083.33,0.00,7083.33,77916.67');
+    expect(csv[12]).toBe('72,2027-05-15,7083.37,0.00,7083.37,0.00');
+  });
+});
+
 describe('an acceleration and its undo', () => {
   it('undoes only an acceleration in force, not before its date', async () => {
     const none = await submit(manager, `/contracts/${a.id}/acceleration-undo/new`, `/contracts/${a.id}/acceleration-undo`,

@@ -59,7 +59,13 @@ describe('contract status steps', () => {
       ['created', '2025-03-31'], ['activated', '2025-04-02'], ['paid_off', '2026-10-01'],
       ['reopened', '2026-11-20'], ['deactivated', '2026-11-21'],
     ]);
-    expect(await db('audit_log').where({ entity: 'contract', entity_id: String(id) })).toHaveLength(5);
+    // The payoff issues the constancia de cancelación and the reversal voids it, each in the audit log too.
+    expect(await db('audit_log').where({ entity: 'contract', entity_id: String(id) }).orderBy('id').pluck('action')).toEqual([
+      'contract.create', 'contract.activated', 'contract.paid_off', 'contract.certificate_issued',
+      'contract.certificate_voided', 'contract.reopened', 'contract.deactivated',
+    ]);
+    expect(await db('payoff_certificates').where({ contract_id: id }).select('number', 'date', 'status'))
+      .toEqual([{ number: 'CDC-2026-0001', date: '2026-10-01', status: 'void' }]);
   });
 
   it('refuses to pay off a contract that is not active (a programmer error)', async () => {
