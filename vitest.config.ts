@@ -14,6 +14,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    env: { NODE_ENV: 'test' },
+    // BASE_URL: vitest sets it to '/' (vite's base path); the app's BASE_URL is an absolute URL.
+    env: { NODE_ENV: 'test', BASE_URL: 'http://localhost:3000' },
   },
 });

@@ -23,4 +23,7 @@ export async function seed(knex: Knex): Promise<void> {
   await seedPayments(knex);
   await seedFund(knex);
   await seedBuyer(knex);
+  // The demo's past payments queued receipt notices to its fictitious firms: history, not news, and not
+  // to be sent (a demo started with SMTP_URL mails nobody). The outbox starts empty, as on a real install.
+  await knex('mail_outbox').where({ status: 'pending' }).delete();
 }

@@ -11,6 +11,8 @@ import type { Role } from './web/routing.ts';
 import { writeFileSync } from 'node:fs';
 import { isIsoDate } from './domain/dates.ts';
 import { ledgerJournal } from './fund/reports.ts';
+import { sendPending } from './mail/sender.ts';
+import { transportFromConfig } from './mail/transport.ts';
 import { refreshAllAccounts, verifyAccounts } from './accounts/maintain.ts';
 import { runCollections } from './collections/service.ts';
 import { systemClock } from './clock.ts';
@@ -27,6 +29,8 @@ const USAGE = `Usage: npm run cli -- <command>
   accounts:verify                               compare every contract's maintained account with a full replay
                                                 (exit 0 when all agree, else lists the contracts that differ, exit 1)
   accounts:rebuild                              make every contract's maintained account anew from its history
+  mail:send                                     deliver the e-mail due in the outbox once (needs SMTP_URL);
+                                                prints how many were sent, left to retry and failed
   collections:run [--date YYYY-MM-DD]           the day's reminders and collection letters (default today, Lima);
                                                 running it again for the same day issues nothing new
 `;
@@ -73,6 +77,18 @@ const commands: Record<string, Command> = {
   async 'accounts:rebuild'(db) {
     const n = await db.transaction((trx) => refreshAllAccounts(trx));
     return `${n} contract accounts made anew from their history.`;
+  },
+  async 'mail:send'(db) {
+    const config = loadConfig();
+    const transport = transportFromConfig(config);
+    const waiting = async () => Number((await db('mail_outbox').where({ status: 'pending' }).count<{ n: number }[]>({ n: '*' }))[0]?.n ?? 0);
+    if (!transport) throw new Error(`SMTP_URL is not set: nothing was sent (${await waiting()} messages wait in the outbox).`);
+    try {
+      const r = await sendPending(db, transport, new Date(), config.MAIL_FROM);
+      return `Mail: ${r.sent} sent, ${r.retry} to retry later, ${r.failed} failed (${await waiting()} pending).`;
+    } finally {
+      transport.close();
+    }
   },
 };
 

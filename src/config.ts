@@ -17,6 +17,14 @@ const schema = z.object({
     .refine(isTrustProxy, 'TRUST_PROXY must be off, a number of hops, or loopback/linklocal/uniquelocal/IP addresses/CIDRs separated by commas'),
   // Templates compiled once per process; `npm run dev` turns it off so that an edited view shows at once.
   TEMPLATE_CACHE: z.enum(['on', 'off']).default('on'),
+  // Outgoing mail (src/mail/): an SMTP server as smtp[s]://user:pass@host:port. Unset: nothing is sent,
+  // every message waits in the outbox (GET /mail) until it is set and `npm run cli -- mail:send` runs.
+  SMTP_URL: z.string().trim().optional().transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), 'SMTP_URL must look like smtp://user:pass@host:587 (or smtps://…)'),
+  MAIL_FROM: z.string().trim().min(3).default('Parque Industrial de Ilo <no-responder@localhost>'),
+  // The address people reach the app at, for the links in e-mails (no trailing slash needed).
+  BASE_URL: z.string().trim().url('BASE_URL must be a URL such as https://parque.ilo.gob.pe').default('http://localhost:3000')
+    .transform((v) => v.replace(/\/+$/, '')),
 });
 
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
@@ -51,4 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SESSION_SECRET: cfg.SESSION_SECRET ?? 'development-only-secret-change-me',
     DEMO_DATA: cfg.DEMO_DATA ?? (cfg.NODE_ENV === 'production' ? 'off' : 'on'),
   };
+}
+
+/** The base URL for links in e-mails (acts do not receive the config; the environment is read once). */
+let baseUrlCache: string | undefined;
+export function mailBaseUrl(): string {
+  return (baseUrlCache ??= schema.shape.BASE_URL.safeParse(process.env.BASE_URL).data ?? 'http://localhost:3000');
 }

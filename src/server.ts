@@ -5,8 +5,10 @@ import { displayUrl } from './db/knex.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { isDemo } from './demo.ts';
-import { sessionSweep, startJobs } from './jobs/scheduler.ts';
+import { sessionSweep, startJobs, type Job } from './jobs/scheduler.ts';
 import { collectionsJob } from './collections/job.ts';
+import { mailJob } from './mail/sender.ts';
+import { transportFromConfig } from './mail/transport.ts';
 import { DEMO_USERS, DEMO_PASSWORD, DEMO_BUYER } from '../seeds/demo/users.ts';
 
 let config;
@@ -29,7 +31,10 @@ const server = app.listen(config.PORT, () => {
   console.log(`Parque Industrial de Ilo: http://localhost:${config.PORT}`);
   console.log(`Database: ${displayUrl(config.DATABASE_URL)}${seeded ? ' (new: filled with the DEMO park)' : ''}`);
 });
-const stopJobs = startJobs(db, [sessionSweep, collectionsJob]);
+// With SMTP_URL set, the outbox is delivered every minute; without it, mail waits (GET /mail shows it).
+const mailTransport = transportFromConfig(config);
+const jobs: Job[] = [sessionSweep, collectionsJob, ...(mailTransport ? [mailJob(mailTransport, config.MAIL_FROM)] : [])];
+const stopJobs = startJobs(db, jobs);
 if (await isDemo(db)) {
   const buyer = await db('users').where({ username: DEMO_BUYER, role: 'buyer' }).first('firm_ruc');
   const logins = [...DEMO_USERS.map((u) => `${u.username} (${u.role})`), ...(buyer ? [`${DEMO_BUYER} (buyer, RUC ${buyer.firm_ruc})`] : [])];
@@ -38,6 +43,7 @@ if (await isDemo(db)) {
 
 function shutdown(): void {
   stopJobs();
+  mailTransport?.close();
   server.close(() => db.destroy().then(() => process.exit(0)));
 }
 process.on('SIGINT', shutdown);

@@ -17,7 +17,8 @@ const loginSchema = z.object({
 
 const showLogin: RequestHandler = (req, res) => {
   if (req.user) return res.redirect(303, '/');
-  res.render('auth/login', { title: t(req.lang, 'auth.title'), values: { next: safeNext(req.query.next) } });
+  const notice = req.query.reset === '1' ? t(req.lang, 'reset.done') : undefined;
+  res.render('auth/login', { title: t(req.lang, 'auth.title'), values: { next: safeNext(req.query.next) }, notice });
 };
 
 const doLogin: RequestHandler = async (req, res) => {

@@ -9,6 +9,8 @@ export interface Job {
   name: string;
   everyMs: number;
   run(trx: Db, now: Date): Promise<void>;
+  /** Work that must not hold the write transaction (e.g. talking to an SMTP server), run after it commits. */
+  afterCommit?(db: Db, now: Date): Promise<void>;
   /** When given, decides instead of everyMs whether the job is due at `now`, knowing when it last ran (a
    *  daily job at a configured hour). Called inside the tick's transaction. */
   isDue?(trx: Db, lastRunAt: Date | null, now: Date): Promise<boolean>;
@@ -18,7 +20,7 @@ export const PROCESS_ID = `${os.hostname()}:${process.pid}`;
 
 /** Runs `job` if it is due at `now`; true when this process ran it. */
 export async function runIfDue(db: Db, job: Job, now: Date, by = PROCESS_ID): Promise<boolean> {
-  return db.transaction(async (trx) => {
+  const ran = await db.transaction(async (trx) => {
     const last = await trx('scheduled_jobs').where({ name: job.name }).first('last_run_at');
     if (job.isDue) {
       if (!(await job.isDue(trx, last ? new Date(String(last.last_run_at)) : null, now))) return false;
@@ -29,6 +31,8 @@ export async function runIfDue(db: Db, job: Job, now: Date, by = PROCESS_ID): Pr
     else await trx('scheduled_jobs').insert({ name: job.name, ...row });
     return true;
   });
+  if (ran && job.afterCommit) await job.afterCommit(db, now);
+  return ran;
 }
 
 /** Checks every job once a minute (and at start); returns a stop function. Errors are logged, never fatal. */

@@ -5,6 +5,7 @@
 //   GET  /receipts/:number                  printable receipt (a buyer: its own only)        user
 //   POST /receipts/:number/reverse          voids it → 303 back to the receipt               MANAGERS
 //   GET  /contracts/:id/statement[.csv]     statement of account ?as_of=                      user
+import { mailOf } from '../mail/outbox.ts';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { getHowToPay } from '../settings/collections.ts';
@@ -160,7 +161,9 @@ function receiptNumberParam(req: Request): string {
 
 const showReceipt: RequestHandler = async (req, res) => {
   const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
-  res.render('receipts/show', { title: page.receipt.number, ...page, howToPay: await getHowToPay(req.ctx.db) });
+  // Staff see whether the receipt notice went out (views/partials/mail-state.hbs).
+  const mail = req.user?.role === 'buyer' ? [] : await mailOf(req.ctx.db, 'receipt', page.receipt.number);
+  res.render('receipts/show', { title: page.receipt.number, ...page, howToPay: await getHowToPay(req.ctx.db), mail });
 };
 
 const reverse = formAction({

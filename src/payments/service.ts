@@ -21,6 +21,7 @@ import { settle } from './settle.ts';
 import { holderOn } from '../contracts/assignment.ts';
 import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
 import type { Method } from './postings.ts';
+import { queueReceiptNotice } from '../mail/notices.ts';
 
 export interface PaymentInput {
   date: IsoDate;
@@ -149,6 +150,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
         contract: contract.number, date: input.date, amount_cents: input.amount_cents, method: input.method,
         reference: input.reference, parts,
       });
+      await queueReceiptNotice(trx, number);
       return number;
     });
   } catch (err) {

@@ -5,6 +5,7 @@ import type { Db } from '../db/knex.ts';
 import { audit, type Actor } from '../audit/audit.ts';
 import { FormError } from '../web/errors.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import { queueInvitationMail } from '../mail/notices.ts';
 
 export const INVITATION_HOURS = 72;
 
@@ -47,6 +48,8 @@ export async function inviteContact(db: Db, firm_ruc: string, emailInput: string
     }).returning('id');
     const invitation_id = Number(typeof inv === 'object' ? inv.id : inv);
     await audit(trx, actor, 'invitation.create', 'firm', firm_ruc, { email, invitation_id });
+    await queueInvitationMail(trx, { invitation_id, user_id: Number(user.id), email, token, firm_name: String(firm.name),
+      expires_at: new Date(now.getTime() + INVITATION_HOURS * 3600_000).toISOString() }, now);
     return { token, invitation_id, email };
   });
 }

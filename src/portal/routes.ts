@@ -8,6 +8,7 @@ import { translate } from '../web/i18n.ts';
 import { actorOf } from '../web/actor.ts';
 import { acceptInvitation, findUsableInvitation, firmAccess, inviteContact, revokeAccess } from './invitations.ts';
 import { portalHome, portalReceiptsPage } from './home.ts';
+import { mailOf } from '../mail/outbox.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -19,7 +20,10 @@ const accessLocals = async (req: Parameters<RequestHandler>[0]) => {
   const ruc = String(req.params.ruc);
   const firm = await req.ctx.db('firms').where({ ruc }).first();
   if (!firm) throw new HttpError(404, 'errors.not_found');
-  return { firm, users: await firmAccess(req.ctx.db, ruc) };
+  const users = [];
+  // Each contact's invitation e-mail and its state (sent, pending, failed).
+  for (const u of await firmAccess(req.ctx.db, ruc)) users.push({ ...u, mail: (await mailOf(req.ctx.db, 'user', u.id)).filter((m) => m.kind === 'invitation').slice(0, 1) });
+  return { firm, users };
 };
 
 const showAccess: RequestHandler = async (req, res) => {

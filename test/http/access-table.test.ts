@@ -10,6 +10,7 @@ import { fixedClock } from '../../src/clock.ts';
 import { createProject, recordSpending } from '../../src/fund/service.ts';
 import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
 import { inviteContact } from '../../src/portal/invitations.ts';
+import { requestPasswordReset } from '../../src/auth/reset.ts';
 import type { Cents } from '../../src/domain/money.ts';
 import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
 import { ACTOR, ruc } from '../service/sales-fixtures.ts';
@@ -151,6 +152,13 @@ const ACCESS: Record<string, Rule> = {
   'POST /users': ADMIN,
   'POST /users/:id/password': ADMIN,
   'POST /users/:id/active': ADMIN,
+  // Outgoing mail, and the forgotten password.
+  'GET /mail': ADMIN,
+  'GET /mail/:id': ADMIN,
+  'GET /password/forgot/new': 'public',
+  'POST /password/forgot': 'public',
+  'GET /password/reset/:token': 'public',
+  'POST /password/reset/:token': 'public',
   // Collections (issue 12): the cobranza page, its actions, the letters (a buyer sees its own).
   'GET /collections': MANAGERS,
   'GET /collections.csv': MANAGERS,
@@ -166,7 +174,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; deposit: number; user: number; token: string };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -182,7 +190,11 @@ beforeAll(async () => {
   const deposit = await recordCashDeposit(t.db, fixedClock(TODAY), ACTOR, { date: '2026-11-02', amount_cents: 100_000 as Cents, reference: 'DEP-118' });
   const invited = await inviteContact(t.db, park.b.ruc, 'nuevo@costabrava.pe', ACTOR);
   const user = Number((await t.db('invitations').where({ id: invited.invitation_id }).first()).user_id);
-  samples = { project, spending, deposit, user, token: invited.token };
+  const mail = Number((await t.db('mail_outbox').where({ kind: 'invitation' }).first('id')).id);
+  await requestPasswordReset(t.db, 'nuevo@costabrava.pe', '203.0.113.9');
+  const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
+  const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -204,11 +216,12 @@ function sampleUrl(method: string, path: string): string {
     : path.startsWith('/finance/spending/') ? samples.spending
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
         : path.startsWith('/users/') ? samples.user
+          : path.startsWith('/mail/') ? samples.mail
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
     .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
-    .replace(':number', park.a.receipts[1]!).replace(':token', samples.token).replace(':id', String(id));
+    .replace(':number', park.a.receipts[1]!).replace(':token', path.startsWith('/password/') ? samples.reset : samples.token).replace(':id', String(id));
   if (path === '/collections/letters/:number') return '/collections/letters/CC-2026-0001';
   if (method === 'GET' && path === '/quote.csv') return `${url}?price=100000.00&date=2026-11-25`;
   return url;

@@ -19,4 +19,16 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required in production/);
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(32) }).SESSION_SECRET).toBe('a'.repeat(32));
   });
+
+  it('reads the mail settings: SMTP_URL optional, MAIL_FROM and BASE_URL with defaults', () => {
+    const c = loadConfig({});
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(c.MAIL_FROM).toBe('Parque Industrial de Ilo <no-responder@localhost>');
+    expect(c.BASE_URL).toBe('http://localhost:3000');
+    expect(loadConfig({ SMTP_URL: '' }).SMTP_URL).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://ilo:secreto@mail.ilo.gob.pe:587', BASE_URL: 'https://parque.ilo.gob.pe/' }))
+      .toMatchObject({ SMTP_URL: 'smtp://ilo:secreto@mail.ilo.gob.pe:587', BASE_URL: 'https://parque.ilo.gob.pe' });
+    expect(() => loadConfig({ SMTP_URL: 'mail.ilo.gob.pe' })).toThrow(/SMTP_URL: SMTP_URL must look like smtp:\/\/user:pass@host:587/);
+    expect(() => loadConfig({ BASE_URL: '/' })).toThrow(/BASE_URL/);
+  });
 });
