@@ -4,6 +4,7 @@
 //   POST /collections/:id/notes                 note (required, max 1000) → 303                  MANAGERS
 //   GET  /collections/letters/:number           the printable letter (A4)                  staff, buyer (own)
 import type { Request, RequestHandler } from 'express';
+import { mailOf } from '../mail/outbox.ts';
 import { z } from 'zod';
 import { get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
@@ -94,9 +95,11 @@ const showLetter: RequestHandler = async (req, res) => {
   if (!/^CC-\d{4}-\d{4,}$/.test(number)) throw notFound();
   const { letter, contract } = await letterFor(req.ctx.db, number, req.user);
   const howToPay = await getHowToPay(req.ctx.db);
+  const staff = req.user!.role !== 'buyer';
   res.render('collections/letter', {
-    title: t(req.lang, 'letter.title', { number }), letter, contract, howToPay,
-    staff: req.user!.role !== 'buyer',
+    title: t(req.lang, 'letter.title', { number }), letter, contract, howToPay, staff,
+    // Staff see whether the letter's e-mail went out, or why not (views/partials/mail-state.hbs).
+    mail: staff ? await mailOf(req.ctx.db, 'collection_letter', number) : [],
   });
 };
 

@@ -105,11 +105,15 @@ describe('GET /collections/letters/:number', () => {
     expect(text).toContain('Cómo pagar Pague en la caja de la Municipalidad Provincial de Ilo.');
     expect(text).toContain('Enviada por e-mail a cobros@alfa.pe.');
     expect(text).not.toContain('1561');
+    // Staff see the e-mail's state (no SMTP in tests: it waits in the outbox); the buyer does not.
+    expect(text).toContain('Correo: Pendiente Carta de cobranza → cobros@alfa.pe');
   });
   it('the buyer sees its own letter in the portal and on its page; another firm\'s buyer gets 404', async () => {
     const buyerA = await login(t.app, 'comprador_a');
     expect(textOf((await buyerA.get('/portal')).text)).toContain(`Cartas de cobranza CC-2026-0001 · 20/07/2026 · Recordatorio de pago · Contrato ${a.number} · S/ 1,422.34`);
-    expect((await buyerA.get('/collections/letters/CC-2026-0001')).status).toBe(200);
+    const own = await buyerA.get('/collections/letters/CC-2026-0001');
+    expect(own.status).toBe(200);
+    expect(textOf(own.text)).not.toContain('Correo: Pendiente');
     const buyerB = await login(t.app, 'comprador_b');
     expect((await buyerB.get('/collections/letters/CC-2026-0001')).status).toBe(404);
     expect(textOf((await buyerB.get('/portal')).text)).toContain('No tiene cartas de cobranza.');
