@@ -143,6 +143,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /settings/moratorium/:id/withdraw': ADMIN,
   'GET /quote': 'public',
   'GET /quote.csv': 'public',
+  // The public reinvestment report.
+  'GET /transparencia': 'public',
+  'GET /transparencia.csv': 'public',
   'GET /account/password': 'user',
   'POST /account/password': 'user',
   'GET /map': STAFF,

@@ -15,6 +15,7 @@ export default {
     'auth.buyer_needs_ruc': 'Un usuario comprador necesita el RUC de su empresa.',
     'auth.firm_unknown': 'No hay ninguna empresa registrada con ese RUC.',
     'auth.user_unknown': 'No existe ese usuario.',
+    'auth.transparency_link': 'Informe público de reinversión',
     'auth.demo_hint': 'Demostración: usuarios admin, gerente, finanzas y comprador (una empresa compradora), contraseña demo-ilo.',
   } as Record<string, string>,
   en: {
@@ -32,6 +33,7 @@ export default {
     'auth.buyer_needs_ruc': "A buyer user needs its firm's RUC.",
     'auth.firm_unknown': 'No firm is registered with that RUC.',
     'auth.user_unknown': 'No such user.',
+    'auth.transparency_link': 'Public reinvestment report',
     'auth.demo_hint': 'Demo: users admin, gerente, finanzas and comprador (a buyer firm), password demo-ilo.',
   } as Record<string, string>,
 };
