@@ -31,6 +31,7 @@ describe('the public reinvestment report in the browser', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await page.isVisible('header.top')).toBe(false);
     expect(await page.isVisible('text=Descargar en CSV')).toBe(false);
+    await snap(page, 'transparencia-print');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
     expect(pages.length).toBeGreaterThanOrEqual(1);
