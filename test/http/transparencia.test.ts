@@ -38,6 +38,15 @@ describe('the public reinvestment report', () => {
     expect(res.text).toContain('href="/transparencia.csv"');
   });
 
+  it('stays in Spanish for a visitor who chose English (only the menu follows the language)', async () => {
+    const visitor = request.agent(t.app);
+    await visitor.get('/lang/en?next=/transparencia');
+    const res = await visitor.get('/transparencia');
+    expect(res.status).toBe(200);
+    expect(textOf(res.text)).toContain('Log in');
+    expect(textOf(res.text)).toContain('AGUA-ZA Agua potable para la zona alta (En ejecución)');
+  });
+
   it('is linked from the login page', async () => {
     const res = await request(t.app).get('/login');
     expect(res.text).toContain('<a href="/transparencia">Informe público de reinversión</a>');
