@@ -34,6 +34,8 @@ export interface TransparencyReport {
   collected_cents: Cents;
   refunds_cents: Cents;
   works_cents: Cents;
+  /** Other movements of the fund (none today; shown only when not zero). */
+  other_cents: Cents;
   balance_cents: Cents;
   projects: TransparencyProject[];
   budget_cents: Cents; spent_cents: Cents; remaining_cents: Cents;
@@ -61,6 +63,7 @@ export async function transparencyReport(db: Db, today: IsoDate): Promise<Transp
     collected_cents: sum((y) => y.collected_cents),
     refunds_cents: sum((y) => y.refunds_cents),
     works_cents: sum((y) => y.works_cents),
+    other_cents: sum((y) => y.other_cents),
     balance_cents: fundBalance(entries, today),
     projects: budgetReport.lines.map((l) => ({
       code: l.code, name: l.name, status: l.status,
@@ -75,7 +78,8 @@ export async function transparencyReport(db: Db, today: IsoDate): Promise<Transp
 
 export const TRANSPARENCY_CSV_COLUMNS = ['section', 'year', 'project_code', 'project_name', 'date', 'supplier', 'document', 'budget', 'amount'] as const;
 
-/** One line per row, its kind in `section`: year (collected net), year_refunds, year_works, balance,
+/** One line per row, its kind in `section`: per year collected (net of reversals), refunds, works (and other
+ *  when not zero); balance;
  *  project (budget and spent to date), spending. Soles with a dot and two decimals; dates YYYY-MM-DD. */
 export function transparencyRows(r: TransparencyReport): (string | null)[][] {
   const s = (c: number) => toSolesString(c);
@@ -84,6 +88,7 @@ export function transparencyRows(r: TransparencyReport): (string | null)[][] {
     rows.push(['collected', y.year, null, null, null, null, null, null, s(y.collected_cents)]);
     rows.push(['refunds', y.year, null, null, null, null, null, null, s(y.refunds_cents)]);
     rows.push(['works', y.year, null, null, null, null, null, null, s(y.works_cents)]);
+    if (y.other_cents !== 0) rows.push(['other', y.year, null, null, null, null, null, null, s(y.other_cents)]);
   }
   rows.push(['balance', null, null, null, r.generated_on, null, null, null, s(r.balance_cents)]);
   for (const p of r.projects) {
