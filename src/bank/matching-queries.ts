@@ -85,7 +85,8 @@ const KIND: Record<string, BookKind> = {
  * in, and what names their document (the root document of a reversal: a voided receipt keeps its number
  * and reference). `ids` instead reads those journal lines whatever their date.
  */
-export async function bookLines(db: Db, ledgerCode: string, range: { from?: IsoDate | null; to?: IsoDate; ids?: number[] }): Promise<BookLineRow[]> {
+export async function bookLines(db: Db, ledgerCode: string,
+  range: { from?: IsoDate | null; to?: IsoDate; ids?: number[]; entryIds?: number[] }): Promise<BookLineRow[]> {
   const q = db('journal_lines as l').join('journal_entries as e', 'e.id', 'l.entry_id')
     .leftJoin('journal_entries as o', 'o.id', 'e.reverses_entry_id')
     .leftJoin(db('bank_match_book_lines as mb').join('bank_matches as m', 'm.id', 'mb.match_id').whereNull('m.undone_at')
@@ -95,6 +96,7 @@ export async function bookLines(db: Db, ledgerCode: string, range: { from?: IsoD
     .select('l.id', 'l.entry_id', 'l.debit_cents', 'l.credit_cents', 'l.contract_id', 'e.date', 'e.description', 'e.source_type',
       'e.source_id', 'e.reverses_entry_id', 'o.source_type as root_type', 'o.source_id as root_id', 'am.match_id');
   if (range.ids) q.whereIn('l.id', range.ids.length ? range.ids : [0]);
+  if (range.entryIds) q.whereIn('l.entry_id', range.entryIds.length ? range.entryIds : [0]);
   if (range.from) q.andWhere('e.date', '>=', range.from);
   if (range.to) q.andWhere('e.date', '<=', range.to);
   const rows = (await q) as Record<string, unknown>[];
@@ -160,6 +162,18 @@ export async function bookLines(db: Db, ledgerCode: string, range: { from?: IsoD
       reverses_entry_id: numOrNull(r.reverses_entry_id), match_id: numOrNull(r.match_id), label, href,
     };
   });
+}
+
+/**
+ * The book lines from `from` to `to`, and the lines of the entries they reverse when those are older (a
+ * receipt of before the first statement voided within it): so that an entry and its reversal offset.
+ */
+export async function bookLinesWithOriginals(db: Db, ledgerCode: string, from: IsoDate, to: IsoDate): Promise<BookLineRow[]> {
+  const lines = await bookLines(db, ledgerCode, { from, to });
+  const have = new Set(lines.map((l) => l.entry_id));
+  const missing = [...new Set(lines.map((l) => l.reverses_entry_id).filter((id): id is number => id !== null && !have.has(id)))];
+  if (missing.length === 0) return lines;
+  return [...(await bookLines(db, ledgerCode, { entryIds: missing })), ...lines];
 }
 
 export interface MatchRow {

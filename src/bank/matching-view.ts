@@ -7,7 +7,7 @@ import {
 } from '../domain/bank-matching.ts';
 import { accountBalance } from '../fund/ledger.ts';
 import {
-  bookLines, matchLastDates, matchesById, matchingStart, statementLines, type BookLineRow, type LineRow, type MatchRow, type StatementRow,
+  bookLines, bookLinesWithOriginals, matchLastDates, matchesById, matchingStart, statementLines, type BookLineRow, type LineRow, type MatchRow, type StatementRow,
 } from './matching-queries.ts';
 
 export interface MatchingState {
@@ -27,8 +27,10 @@ export async function matchingState(db: Db, statement: StatementRow): Promise<Ma
   const code = statement.account.ledger_account_code;
   const lines = await statementLines(db, statement.bank_account_id, statement.period_from, statement.period_to);
   // Book lines the proposals may use reach the window's end after the statement's last day.
-  const book = await bookLines(db, code, { from: start, to: addDays(statement.period_to, MATCH_WINDOW.daysAfter) });
-  const { pairs, paired } = offsettingPairs(book);
+  const loaded = await bookLinesWithOriginals(db, code, start, addDays(statement.period_to, MATCH_WINDOW.daysAfter));
+  const { pairs, paired } = offsettingPairs(loaded);
+  // Before the first statement's start only what pairs with a later reversal is shown (as voided).
+  const book = loaded.filter((b) => b.date >= start || b.match_id !== null);
   const openLines = lines.filter((l) => l.match_id === null && l.status === 'unmatched');
   const proposalItems = book.filter((b) => !paired.has(b.id));
   const inTransit = book.filter((b) => b.match_id === null && !paired.has(b.id) && b.date <= statement.period_to);
@@ -64,10 +66,10 @@ export async function computeReconciliation(db: Db, statement: StatementRow): Pr
   const start = (await matchingStart(db, statement.bank_account_id)) ?? statement.period_from;
   const code = statement.account.ledger_account_code;
   const bank = await statementLines(db, statement.bank_account_id, null, as_of);
-  const book = await bookLines(db, code, { from: start, to: as_of });
+  const book = await bookLinesWithOriginals(db, code, start, as_of);
   const matchIds = [...new Set([...bank.map((l) => l.match_id), ...book.map((b) => b.match_id)].filter((id): id is number => id !== null))];
   const result = bankReconciliation({
-    as_of, statement_balance_cents: statement.closing_balance_cents, book_balance_cents: await accountBalance(db, code, as_of),
+    as_of, start, statement_balance_cents: statement.closing_balance_cents, book_balance_cents: await accountBalance(db, code, as_of),
     bank_lines: bank, book_lines: book.map((b) => ({ ...b, description: b.label })), match_last_date: await matchLastDates(db, matchIds),
   });
   return { ...result, start, labels: new Map(book.map((b) => [b.id, b])) };

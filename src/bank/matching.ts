@@ -129,7 +129,7 @@ async function undoIn(trx: Db, clock: Clock, actor: Actor, matchId: number, reas
   if (fresh.undone_at) throw new FormError(409, { reason: { key: 'bank.errors.already_undone', params: { id: matchId } } });
   let undoEntryId: number | null = null;
   if (match.kind === 'explained' && match.entry_id !== null) {
-    undoEntryId = await reverseEntry(trx, match.entry_id, clock.today(), `Anulación de la explicación del extracto #${matchId}: ${reason}`, actor,
+    undoEntryId = await reverseEntry(trx, match.entry_id, clock.today(), `Anulación de la explicación de una línea del banco (conciliación #${matchId}): ${reason}`, actor,
       { source_type: SOURCE_TYPES.bankExplanationReversal, source_id: matchId });
   }
   await trx('bank_matches').where({ id: matchId }).update({

@@ -260,8 +260,11 @@ export interface RecInput {
   book_balance_cents: number;
   /** The account's statement lines dated up to as_of. */
   bank_lines: RecBankLine[];
-  /** The ledger account's lines dated from the first statement's start up to as_of. */
+  /** The ledger account's lines dated from the first statement's start up to as_of (and the older lines
+   *  their reversals reverse). */
   book_lines: RecBookLine[];
+  /** The first statement's first day: older book lines are in its opening balance (except when they offset a reversal). */
+  start?: IsoDate;
   /** Each active match's latest date, over its bank lines and its book lines. */
   match_last_date: Map<number, IsoDate>;
 }
@@ -290,7 +293,7 @@ export interface RecResult {
 
 /** Book lines of an entry and of its reversal, both unmatched and of opposite amounts: they offset each
  *  other (a voided receipt, a reversed spending or deposit, an undone explanation) and are no item. */
-export function offsettingPairs<T extends { id: number; entry_id: number; reverses_entry_id: number | null; amount_cents: number; match_id: number | null }>(
+export function offsettingPairs<T extends { id: number; date: IsoDate; entry_id: number; reverses_entry_id: number | null; amount_cents: number; match_id: number | null }>(
   lines: T[]): { pairs: [T, T][]; paired: Set<number> } {
   const unmatched = lines.filter((l) => l.match_id === null);
   const byEntry = new Map(unmatched.map((l) => [l.entry_id, l]));
@@ -304,6 +307,7 @@ export function offsettingPairs<T extends { id: number; entry_id: number; revers
     paired.add(l.id);
     pairs.push([original, l]);
   }
+  pairs.sort((a, b) => byDateId(a[0], b[0]));
   return { pairs, paired };
 }
 
@@ -317,7 +321,7 @@ export function bankReconciliation(input: RecInput): RecResult {
   const bank = input.bank_lines.filter((l) => l.date <= input.as_of && !cleared(l.match_id)).sort(byDateId);
   const books = input.book_lines.filter((l) => l.date <= input.as_of && !cleared(l.match_id)).sort(byDateId);
   const { pairs: voided, paired } = offsettingPairs(books);
-  const in_transit = books.filter((l) => !paired.has(l.id));
+  const in_transit = books.filter((l) => !paired.has(l.id) && (!input.start || l.date >= input.start));
   const sumIf = <T extends { amount_cents: number }>(list: T[], sign: 1 | -1) =>
     list.reduce((s, l) => s + (Math.sign(l.amount_cents) === sign ? l.amount_cents : 0), 0);
   const in_transit_in_cents = sumIf(in_transit, 1);
