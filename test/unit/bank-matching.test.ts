@@ -47,6 +47,16 @@ describe('proposeMatches', () => {
     expect(notes).toEqual([]);
   });
 
+  it('matches a rescission refund by its resolution, and a voided receipt\'s return by its reference', () => {
+    const refund: BookItem = { id: 20, entry_id: 3020, date: '2026-10-01', amount_cents: -1_300_000, kind: 'refund', references: ['R.A. 77-2026', 'CV-2025-0002'], ruc: null, group: null };
+    const back: BookItem = { id: 21, entry_id: 3021, date: '2026-10-02', amount_cents: -141_667, kind: 'receipt_void', references: ['OP-44'], ruc: null, group: null };
+    const { proposals } = proposeMatches([line(1, '2026-10-02', -1_300_000, null, 'DEVOLUCION RA 77-2026'), line(2, '2026-10-03', -141_667, 'OP-44')], [refund, back]);
+    expect(proposals).toEqual([
+      { statement_line_ids: [1], book_line_ids: [20], rule: 'document', score: 95, safe: true },
+      { statement_line_ids: [2], book_line_ids: [21], rule: 'reversal', score: 90, safe: false },
+    ]);
+  });
+
   it('never proposes outside the window, a matched book line, or the same book line twice', () => {
     const items = [receipt(10, '2026-11-02', 100_000, 'OP-1'), receipt(11, '2026-11-02', 70_000, 'OP-2', 1, { matched: true })];
     const far = proposeMatches([line(1, '2026-11-08', 100_000, 'OP-1')], items);
