@@ -168,6 +168,7 @@ const ACCESS: Record<string, Rule> = {
   // Outgoing mail, and the forgotten password.
   'GET /mail': ADMIN,
   'GET /mail/:id': ADMIN,
+  'POST /mail/:id/retry': ADMIN,
   'GET /password/forgot/new': 'public',
   'POST /password/forgot': 'public',
   'GET /password/reset/:token': 'public',
