@@ -10,7 +10,7 @@ import { actorOf } from '../web/actor.ts';
 import { t, translate } from '../web/i18n.ts';
 import { readSoles, sum, type Cents } from '../domain/money.ts';
 import {
-  columnRef, columnText, DATE_FORMATS, DECIMAL_FORMATS, DELIMITERS, mappingFromJson, MAX_SKIP_ROWS, type BankMapping,
+  columnRef, columnText, DATE_FORMATS, DECIMAL_FORMATS, DELIMITERS, mappingFromJson, MAX_SKIP_ROWS, type BankMapping, type Msg,
 } from '../domain/bank-csv.ts';
 import { findStatement, listBankAccounts, listStatements, statementLines, type BankAccountRow } from './queries.ts';
 import { createBankAccount, getBankAccount, updateBankAccount } from './accounts.ts';
@@ -174,12 +174,18 @@ const showStatements: RequestHandler = async (req, res) => {
   res.render('bank/statements', await statementsLocals(req, q.account));
 };
 
+/** A message naming a mapped column ("date") says it in the reader's words ("Fecha"). */
+function fieldNamed(req: Request, message: Msg): Msg {
+  if (typeof message === 'string' || typeof message.params?.field !== 'string') return message;
+  return { ...message, params: { ...message.params, field: t(req.lang, `bank.mapping.${message.params.field}`) } };
+}
+
 /** Renders the upload form again with every refusal: fields next to their input, the file's lines listed. */
 async function refuse(req: Request, res: Response, status: number, fields: FieldErrors, lines: StatementRefused['lines'] = [], existingId: number | null = null) {
   const locals = await statementsLocals(req);
   res.status(status).render('bank/statements', {
     ...locals, values: { ...locals.values, ...(req.body ?? {}) }, errors: translateErrors(req.lang, fields), hasErrors: true, existingId,
-    lines: lines.map((l) => ({ line: l.line, column: l.column, message: translate(req.lang, l.message) })),
+    lines: lines.map((l) => ({ line: l.line, column: l.column, message: translate(req.lang, fieldNamed(req, l.message)) })),
   });
 }
 
