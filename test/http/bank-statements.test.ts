@@ -118,7 +118,7 @@ describe('importing a statement (POST /finance/bank-statements)', () => {
     expect(text).toContain(`1 02/11/2026 ABONO TRANSFERENCIA METALMECANICA ILO OP-20261102-0001 ${S(141667)} ${S(1141667)} sin conciliar`);
     expect(text).toContain(`2 03/11/2026 COMISION MANTENIMIENTO ${S(1500)} ${S(1140167)} sin conciliar`);
     expect(text).toContain(`Totales ${S(1500)} ${S(241917)}`);
-    expect(page.text).toContain('=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)');
+    expect(page.text).toContain("&#x3D;HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)"); // shown as text, escaped
     // Listed with its period and counts, linked from the finance menu.
     const list = await finanzas.get('/finance/bank-statements');
     expect(textOf(list.text)).toContain(`${id} Cuenta corriente del parque 00-068-123456 02/11/2026 – 10/11/2026 ${S(1_000_000)} ${S(1_240_417)} 5 (5 nuevas, 0 ya importadas) finanzas`);
