@@ -9,6 +9,7 @@ import { allKeys, keysMissingIn } from '../../src/web/i18n.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { createProject, recordSpending } from '../../src/fund/service.ts';
 import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
+import { importStatement } from '../../src/bank/statements.ts';
 import { inviteContact } from '../../src/portal/invitations.ts';
 import { requestPasswordReset } from '../../src/auth/reset.ts';
 import type { Cents } from '../../src/domain/money.ts';
@@ -129,6 +130,15 @@ const ACCESS: Record<string, Rule> = {
   'POST /finance/cash-deposits': FINANCE,
   'GET /finance/cash-deposits/:id': FINANCE,
   'POST /finance/cash-deposits/:id/reverse': FINANCE,
+  // Bank statements in (issue 13).
+  'GET /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/new': FINANCE,
+  'POST /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/:id': FINANCE,
+  'POST /finance/bank-accounts/:id': FINANCE,
+  'GET /finance/bank-statements': FINANCE,
+  'POST /finance/bank-statements': FINANCE,
+  'GET /finance/bank-statements/:id': FINANCE,
   // Buyers' portal and its access.
   'GET /portal': BUYER,
   'GET /portal/receipts': BUYER,
@@ -177,7 +187,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string; statement: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -197,7 +207,9 @@ beforeAll(async () => {
   await requestPasswordReset(t.db, 'nuevo@costabrava.pe', '203.0.113.9');
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset };
+  const statement = await importStatement(t.db, ACTOR, TODAY, { account: '1', file_name: 'extracto.csv', opening_cents: null, closing_cents: null,
+    period_from: null, period_to: null, bytes: Buffer.from('Fecha,Descripción,Referencia,Cargo,Abono,Saldo\n02/11/2026,Abono,,,10.00,10.00\n') });
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, statement };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -218,6 +230,8 @@ function sampleUrl(method: string, path: string): string {
   const id = path.startsWith('/finance/projects/') ? samples.project
     : path.startsWith('/finance/spending/') ? samples.spending
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
+      : path.startsWith('/finance/bank-statements/') ? samples.statement
+      : path.startsWith('/finance/bank-accounts/') ? 1
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
           : path.endsWith('/constancia') ? park.a.paidOff

@@ -87,7 +87,7 @@ describe('importing a statement (POST /finance/bank-statements)', () => {
   it('imports every line with its céntimos, the balances from the file, and shows the statement', async () => {
     const res = await upload(finanzas, FIRST, { account: '1102' }, 'noviembre-1.csv'); // scripts post the ledger code
     expect(res.status).toBe(303);
-    const id = Number(/^\/finance\/bank-statements\/(\d+)$/.exec(res.headers.location)![1]);
+    const id = Number(/^\/finance\/bank-statements\/(\d+)$/.exec(String(res.headers.location))![1]);
     const s = await t.db('bank_statements').where({ id }).first();
     expect([s.bank_account_id, s.period_from, s.period_to, Number(s.opening_balance_cents), Number(s.closing_balance_cents), s.file_name,
       s.line_count, s.new_line_count, s.duplicate_line_count, s.imported_by_name]).toEqual(
@@ -128,7 +128,7 @@ describe('importing a statement (POST /finance/bank-statements)', () => {
   it('skips the lines an overlapping statement already brought, and keeps the new ones; the page shows the whole file', async () => {
     const res = await upload(finanzas, SECOND, { account: '00-068-123456' }, 'noviembre-2.csv');
     expect(res.status).toBe(303);
-    const id = Number(/(\d+)$/.exec(res.headers.location)![1]);
+    const id = Number(/(\d+)$/.exec(String(res.headers.location))![1]);
     const s = await t.db('bank_statements').where({ id }).first();
     expect([s.period_from, s.period_to, Number(s.opening_balance_cents), Number(s.closing_balance_cents), s.line_count, s.new_line_count, s.duplicate_line_count])
       .toEqual(['2026-11-05', '2026-11-12', 1_140_167, 1_140_417, 4, 1, 3]);

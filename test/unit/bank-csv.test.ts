@@ -193,3 +193,16 @@ describe('fingerprints', () => {
     expect(fingerprints(1, [line('2026-11-05', 50000, null, 'DEPOSITO EFECTIVO')])[0]).not.toBe(a[0]);
   });
 });
+
+describe('the example file of the README (docs/examples/extracto-banco-ejemplo.csv)', () => {
+  it('reads with the demo mapping: 8 lines, two identical transfers kept apart, balances that follow', async () => {
+    const fs = await import('node:fs');
+    const { DEMO_BANK_MAPPING } = await import('../../seeds/demo/bank.ts');
+    const { text } = decodeStatementFile(fs.readFileSync(new URL('../../docs/examples/extracto-banco-ejemplo.csv', import.meta.url)));
+    const r = readStatement(text, DEMO_BANK_MAPPING);
+    expect(r.errors).toEqual([]);
+    expect(r.lines.map((l) => l.amount_cents)).toEqual([141667, 215000, -1850000, 320840, 320840, 573000, -1250, -35]);
+    expect([r.opening_cents, r.closing_cents, r.period_from, r.period_to]).toEqual([4730000, 4450062, '2026-10-01', '2026-10-31']);
+    expect(new Set(fingerprints(1, r.lines)).size).toBe(8);
+  });
+});

@@ -2,6 +2,11 @@
 export default {
   es: {
     'fund.nav.bank_statements': 'Extractos bancarios',
+    'audit.action.bank.statement_imported': 'Extracto bancario importado',
+    'audit.action.bank.account_created': 'Cuenta bancaria creada',
+    'audit.action.bank.account_updated': 'Cuenta bancaria modificada',
+    'audit.entity.bank_statement': 'Extracto bancario',
+    'audit.entity.bank_account': 'Cuenta bancaria',
     'bank.accounts.title': 'Cuentas bancarias',
     'bank.accounts.new': 'Nueva cuenta bancaria',
     'bank.accounts.edit': 'Cuenta bancaria: {name}',
@@ -143,6 +148,11 @@ export default {
   },
   en: {
     'fund.nav.bank_statements': 'Bank statements',
+    'audit.action.bank.statement_imported': 'Bank statement imported',
+    'audit.action.bank.account_created': 'Bank account created',
+    'audit.action.bank.account_updated': 'Bank account changed',
+    'audit.entity.bank_statement': 'Bank statement',
+    'audit.entity.bank_account': 'Bank account',
     'bank.accounts.title': 'Bank accounts',
     'bank.accounts.new': 'New bank account',
     'bank.accounts.edit': 'Bank account: {name}',
