@@ -150,6 +150,12 @@ describe('importing a statement (POST /finance/bank-statements)', () => {
     expect(fieldError(res.text, 'file')).toBe(`Este extracto ya fue importado (extracto #${first.id}).`);
     expect(res.text).toContain(`<a href="/finance/bank-statements/${first.id}">`);
     expect(await counts()).toEqual(before);
+    // The same lines in another file (line ends changed): a statement of its own, every line already there.
+    const again = await upload(finanzas, FIRST.replaceAll('\r\n', '\n'), {}, 'noviembre-1-otra-vez.csv');
+    expect(again.status).toBe(303);
+    const s = await t.db('bank_statements').orderBy('id', 'desc').first();
+    expect([s.line_count, s.new_line_count, s.duplicate_line_count, Number(s.opening_balance_cents), Number(s.closing_balance_cents)]).toEqual([5, 0, 5, 1_000_000, 1_240_417]);
+    expect(await counts()).toEqual({ ...before, statements: before.statements + 1, file_lines: before.file_lines + 5, audit: before.audit + 1 });
   });
 
   it('refuses a file with any bad line, listing every one by line and column; nothing written', async () => {
