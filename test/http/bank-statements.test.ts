@@ -285,3 +285,20 @@ describe('access and CSRF', () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe('the demo', () => {
+  it('gives the park account a demo number and the mapping that reads docs/examples/extracto-banco-ejemplo.csv', async () => {
+    const { tempDb } = await import('../support/app.ts');
+    const { seedBank, DEMO_BANK_MAPPING } = await import('../../seeds/demo/bank.ts');
+    const { db, dir } = await tempDb();
+    try {
+      await seedBank(db);
+      const row = await db('bank_accounts').where({ id: 1 }).first();
+      expect([row.name, row.account_number, row.ledger_account_code, JSON.parse(row.mapping)])
+        .toEqual(['Cuenta corriente del parque (demo)', '04-068-000123', '1102', DEMO_BANK_MAPPING]);
+    } finally {
+      await db.destroy();
+      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
