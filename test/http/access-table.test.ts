@@ -130,6 +130,15 @@ const ACCESS: Record<string, Rule> = {
   'POST /finance/cash-deposits': FINANCE,
   'GET /finance/cash-deposits/:id': FINANCE,
   'POST /finance/cash-deposits/:id/reverse': FINANCE,
+  // Bank statements in (issue 13).
+  'GET /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/new': FINANCE,
+  'POST /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/:id': FINANCE,
+  'POST /finance/bank-accounts/:id': FINANCE,
+  'GET /finance/bank-statements': FINANCE,
+  'POST /finance/bank-statements': FINANCE,
+  'GET /finance/bank-statements/:id': FINANCE,
   // Buyers' portal and its access.
   'GET /portal': BUYER,
   'GET /portal/receipts': BUYER,
@@ -234,6 +243,7 @@ function sampleUrl(method: string, path: string): string {
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
         : path.startsWith('/finance/bank-statements/') ? samples.bankStatement
         : path.startsWith('/finance/bank-statement-lines/') ? samples.bankLine
+        : path.startsWith('/finance/bank-accounts/') ? 1
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
           : path.endsWith('/constancia') ? park.a.paidOff

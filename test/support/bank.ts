@@ -1,7 +1,8 @@
 // Bank statements inserted directly (the CSV upload has its own tests): a statement of the default bank
-// account (ledger 1102) with its lines, each with a fingerprint as the upload makes it (account, date,
-// amount, normalised reference and description, occurrence of identical lines on that date).
+// account (ledger 1102) with its lines and its file's lines, each with the fingerprint the upload makes
+// (src/domain/bank-csv.ts).
 import crypto from 'node:crypto';
+import { fingerprints } from '../../src/domain/bank-csv.ts';
 import type { Db } from '../../src/db/knex.ts';
 import { recordPayment } from '../../src/payments/service.ts';
 import type { Cents } from '../../src/domain/money.ts';
@@ -23,20 +24,16 @@ export async function insertStatement(db: Db, s: {
     imported_by_name: 'finanzas', created_at: now,
   }).returning('id');
   const id = Number(typeof row === 'object' ? row.id : row);
-  const seen = new Map<string, number>();
+  const prints = fingerprints(account, s.lines.map((l) => ({ ...l, amount_cents: l.amount_cents as Cents, reference: l.reference ?? null })));
   const lineIds: number[] = [];
-  let n = 0;
-  for (const l of s.lines) {
-    n += 1;
-    const key = [account, l.date, l.amount_cents, (l.reference ?? '').toUpperCase(), l.description.toUpperCase()].join('|');
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
+  for (const [i, l] of s.lines.entries()) {
     const [r] = await db('bank_statement_lines').insert({
-      bank_account_id: account, statement_id: id, line_number: n, date: l.date, description: l.description, reference: l.reference ?? null,
-      amount_cents: l.amount_cents, balance_cents: null, fingerprint: crypto.createHash('sha256').update(`${key}|${occurrence}`).digest('hex'),
-      status: 'unmatched', created_at: now,
+      bank_account_id: account, statement_id: id, line_number: i + 1, date: l.date, description: l.description, reference: l.reference ?? null,
+      amount_cents: l.amount_cents, balance_cents: null, fingerprint: prints[i], status: 'unmatched', created_at: now,
     }).returning('id');
-    lineIds.push(Number(typeof r === 'object' ? r.id : r));
+    const lineId = Number(typeof r === 'object' ? r.id : r);
+    lineIds.push(lineId);
+    await db('bank_statement_file_lines').insert({ statement_id: id, line_number: i + 1, file_line: i + 2, statement_line_id: lineId, duplicate: false });
   }
   return { id, lineIds };
 }
