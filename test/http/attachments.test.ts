@@ -53,8 +53,8 @@ beforeAll(async () => {
     date: '2026-11-02', supplier_ruc: ruc(90), supplier_name: 'Tuberías del Sur', document_number: 'F001-118',
     description: 'Tubería HDPE', amount_cents: 250_000 as Cents, confirm_over: true,
   });
-  filesDir = path.join(t.dir, 'files'); // the default: beside the SQLite file (or ./data/files on PostgreSQL)
-  if (isPg) filesDir = filesDirOf(loadConfig({ DATABASE_URL: t.url }));
+  filesDir = path.join(t.dir, 'files'); // testApp's FILES_DIR (also the default beside its SQLite file)
+  if (!isPg) expect(filesDirOf(loadConfig({ DATABASE_URL: t.url }))).toBe(filesDir);
   manager = await login(t.app, 'gerente');
   finance = await login(t.app, 'finanzas');
   admin = await login(t.app, 'admin');
