@@ -58,9 +58,10 @@ const receiveFile: RequestHandler = (req, res, next) => {
     if (!err) return next();
     // Over the size limit: 413, said next to the file field. Anything else the parser refused (two
     // files, another field name, a broken body): 400, said there too. CSRF is still checked after.
-    const refusal: UploadRefusal = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
+    const code = err instanceof multer.MulterError ? err.code : null;
+    const refusal: UploadRefusal = code === 'LIMIT_FILE_SIZE'
       ? { status: 413, message: { key: 'attachments.errors.too_large', params: { max: maxMb } } }
-      : { status: 400, message: 'attachments.errors.one_file' };
+      : { status: 400, message: code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE' ? 'attachments.errors.one_file' : 'attachments.errors.form' };
     res.locals.uploadRefusal = refusal;
     next();
   });

@@ -230,6 +230,18 @@ describe('what is refused writes nothing', () => {
     expect((await rows()).at(-1)).toMatchObject({ size_bytes: 10 * 1024 * 1024, sha256: sha(limit) });
   });
 
+  it('two files, or the file under another field name: 400 next to the file field', async () => {
+    const rowsBefore = (await rows()).length;
+    const token = csrfFrom((await manager.get(page())).text);
+    const two = await manager.post(`${page()}/attachments`).field('_csrf', token).field('title', 'Dos')
+      .attach('file', PDF, { filename: 'a.pdf', contentType: 'application/pdf' }).attach('file', PNG, { filename: 'b.png', contentType: 'image/png' });
+    await refused(two, 400, 'file', 'Envíe un solo archivo, en el campo «Archivo».');
+    const other = await manager.post(`${page()}/attachments`).field('_csrf', token).field('title', 'Otro campo')
+      .attach('documento', PDF, { filename: 'a.pdf', contentType: 'application/pdf' });
+    await refused(other, 400, 'file', 'Envíe un solo archivo, en el campo «Archivo».');
+    expect((await rows()).length).toBe(rowsBefore);
+  });
+
   it('checks the CSRF token of the multipart form: none or a wrong one answers 403 and writes nothing', async () => {
     const rowsBefore = (await rows()).length;
     const filesBefore = storedFiles();
