@@ -202,6 +202,21 @@ describe('what is refused writes nothing', () => {
     expect(storedFiles()).toEqual(filesBefore);
   });
 
+  it('on every kind of record, a refused file shows that record\'s page again with the message', async () => {
+    const rowsBefore = (await rows()).length;
+    const pages: [Agent, string, string][] = [
+      [manager, `/firms/${park.a.ruc}`, 'Metalmecánica Andina S.A.C.'], [finance, `/receipts/${park.a.receipts[0]}`, park.a.receipts[0]!],
+      [finance, `/finance/spending/${spendingId}`, 'Tuberías del Sur'], [manager, `/lots/${park.lotCode}`, park.lotCode],
+    ];
+    for (const [agent, url, shows] of pages) {
+      const res = await upload(agent, url, { content: ELF, name: 'factura.pdf', type: 'application/pdf' }, 'Factura');
+      expect(res.status, url).toBe(400);
+      expect(textOf(res.text), url).toContain(shows);
+      expect(/<p class="error" id="e-file">([^<]*)<\/p>/.exec(res.text)?.[1], url).toBe(TYPE_MESSAGE);
+    }
+    expect((await rows()).length).toBe(rowsBefore);
+  });
+
   it('an empty file, no file, a missing or too long title: 400 with each message', async () => {
     const rowsBefore = (await rows()).length;
     const filesBefore = storedFiles();
