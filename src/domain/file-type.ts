@@ -33,7 +33,6 @@ export const MAX_FILE_NAME = 200;
  * control characters, at most MAX_FILE_NAME characters; blank → "documento".
  */
 export function cleanFileName(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   const last = raw.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').replace(/\s+/g, ' ').trim();
   const name = [...last].slice(0, MAX_FILE_NAME).join('').trim();
   return name === '' || name === '.' || name === '..' ? 'documento' : name;
