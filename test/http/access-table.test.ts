@@ -17,6 +17,7 @@ import type { Cents } from '../../src/domain/money.ts';
 import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
 import { ACTOR, ruc } from '../service/sales-fixtures.ts';
 import { buyersPark, BUYER_A, TODAY, type BuyersPark } from './portal-fixtures.ts';
+import { insertStatement } from '../support/bank.ts';
 
 type Who = 'anonymous' | 'admin' | 'manager' | 'finance' | 'buyer';
 const ROLES = ['admin', 'manager', 'finance', 'buyer'] as const;
@@ -148,6 +149,15 @@ const ACCESS: Record<string, Rule> = {
   // The public reinvestment report.
   'GET /transparencia': 'public',
   'GET /transparencia.csv': 'public',
+  // Bank matching and the bank reconciliation of a statement (issue 13).
+  'GET /finance/bank-statements/:id/matching': FINANCE,
+  'POST /finance/bank-statements/:id/matches': FINANCE,
+  'POST /finance/bank-statements/:id/matches/safe': FINANCE,
+  'POST /finance/bank-matches/:id/undo': FINANCE,
+  'POST /finance/bank-matches/:id/change': FINANCE,
+  'POST /finance/bank-statement-lines/:id/explain': FINANCE,
+  'GET /finance/bank-statements/:id/reconciliation': FINANCE,
+  'POST /finance/bank-statements/:id/reconciliation': FINANCE,
   'GET /account/password': 'user',
   'POST /account/password': 'user',
   'GET /map': STAFF,
@@ -193,7 +203,8 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string; attachment: number };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string;
+  bankStatement: number; bankLine: number; attachment: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -219,7 +230,9 @@ beforeAll(async () => {
     record: { kind: 'contract', column: 'contract_id', value: park.a.active, param: String(park.a.active), path: `/contracts/${park.a.active}`, contract_id: park.a.active },
     file: { name: 'contrato.png', content: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64') },
   });
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset, attachment };
+  const bank = await insertStatement(t.db, { period_from: '2026-11-01', period_to: '2026-11-24', opening_balance_cents: 0, closing_balance_cents: 1_000,
+    lines: [{ date: '2026-11-20', description: 'ABONO', amount_cents: 1_000 }] });
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -240,6 +253,8 @@ function sampleUrl(method: string, path: string): string {
   const id = path.startsWith('/finance/projects/') ? samples.project
     : path.startsWith('/finance/spending/') ? samples.spending
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
+        : path.startsWith('/finance/bank-statements/') ? samples.bankStatement
+        : path.startsWith('/finance/bank-statement-lines/') ? samples.bankLine
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
           : path.startsWith('/attachments/') ? samples.attachment
