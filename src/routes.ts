@@ -25,6 +25,7 @@ import { routes as mail } from './mail/routes.ts';
 import { routes as transparency } from './transparency/routes.ts';
 import { routes as bankMatching } from './bank/matching-routes.ts';
 import { routes as bank } from './bank/routes.ts';
+import { routes as attachments } from './attachments/routes.ts';
 
 export const allRoutes: RouteDef[] = [
   ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
@@ -32,4 +33,5 @@ export const allRoutes: RouteDef[] = [
   ...transparency,
   ...bankMatching,
   ...bank,
+  ...attachments,
 ];

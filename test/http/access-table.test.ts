@@ -11,6 +11,8 @@ import { createProject, recordSpending } from '../../src/fund/service.ts';
 import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
 import { inviteContact } from '../../src/portal/invitations.ts';
 import { requestPasswordReset } from '../../src/auth/reset.ts';
+import { attachDocument } from '../../src/attachments/service.ts';
+import path from 'node:path';
 import type { Cents } from '../../src/domain/money.ts';
 import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
 import { ACTOR, ruc } from '../service/sales-fixtures.ts';
@@ -190,6 +192,19 @@ const ACCESS: Record<string, Rule> = {
   'GET /collections/letters/:number': 'user',
   // The site's icon.
   'GET /favicon.ico': 'public',
+  // Documents attached to records (issue 14): read as the record is (a buyer: its own firm's, never a
+  // lot's or a spending's: 404); added and withdrawn by who keeps the record.
+  'GET /attachments/:id': 'user',
+  'POST /contracts/:id/attachments': MANAGERS,
+  'POST /contracts/:id/attachments/:attachment/withdraw': MANAGERS,
+  'POST /firms/:ruc/attachments': MANAGERS,
+  'POST /firms/:ruc/attachments/:attachment/withdraw': MANAGERS,
+  'POST /receipts/:number/attachments': STAFF,
+  'POST /receipts/:number/attachments/:attachment/withdraw': STAFF,
+  'POST /finance/spending/:id/attachments': FINANCE,
+  'POST /finance/spending/:id/attachments/:attachment/withdraw': FINANCE,
+  'POST /lots/:code/attachments': MANAGERS,
+  'POST /lots/:code/attachments/:attachment/withdraw': MANAGERS,
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
@@ -198,7 +213,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 let t: TestApp;
 let park: BuyersPark;
 let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string;
-  bankStatement: number; bankLine: number };
+  bankStatement: number; bankLine: number; attachment: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -218,9 +233,15 @@ beforeAll(async () => {
   await requestPasswordReset(t.db, 'nuevo@costabrava.pe', '203.0.113.9');
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
+  // A document on buyer A's contract (a PNG), for GET /attachments/:id.
+  const attachment = await attachDocument(t.db, {
+    filesDir: path.join(t.dir, 'files'), maxBytes: 10 * 1024 * 1024, today: TODAY, actor: ACTOR, title: 'Contrato firmado',
+    record: { kind: 'contract', column: 'contract_id', value: park.a.active, param: String(park.a.active), path: `/contracts/${park.a.active}`, contract_id: park.a.active },
+    file: { name: 'contrato.png', content: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64') },
+  });
   const bank = await insertStatement(t.db, { period_from: '2026-11-01', period_to: '2026-11-24', opening_balance_cents: 0, closing_balance_cents: 1_000,
     lines: [{ date: '2026-11-20', description: 'ABONO', amount_cents: 1_000 }] });
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]! };
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -246,6 +267,7 @@ function sampleUrl(method: string, path: string): string {
         : path.startsWith('/finance/bank-accounts/') ? 1
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
+          : path.startsWith('/attachments/') ? samples.attachment
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
@@ -344,6 +366,7 @@ describe('every POST route, as each role', () => {
     expect(await count('invitations')).toBe(1);
     expect(await count('collection_letters')).toBe(1);
     expect(await count('collection_notes')).toBe(0);
+    expect(await count('attachments')).toBe(1);
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
   });
@@ -366,7 +389,7 @@ describe('every page, in Spanish and in English', () => {
         const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
         await agent.get(`/lang/${lang}`);
         const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
-          && !/\.(csv|journal|ico)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login');
+          && !/\.(csv|journal|ico)$/.test(k) && k !== 'GET /attachments/:id' && !redirectOf(k, who) && k !== 'GET /login');
         expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
         for (const [key] of pages) {
           const url = sampleUrl('GET', key.slice(4));
