@@ -112,7 +112,7 @@ describe('the page before anything is closed', () => {
     for (const m of ['noviembre de 2026 2026-11 abierto', 'octubre de 2026 2026-10 abierto', 'marzo de 2026 2026-03 abierto']) expect(text).toContain(m);
     expect(text).not.toContain('febrero de 2026');
     expect(text).toContain('Conciliación del fondo del mes Correcto Sin diferencias.');
-    expect(text).toContain('Cuentas de los contratos vs. su historia Correcto Las cuentas de los 2 contrato(s) con movimiento en el mes coinciden con su historia.');
+    expect(text).toContain('Cuentas de los contratos vs. su historia Correcto Las cuentas de los 2 contrato(s) con cambios fuera de lo común en el mes (firmados, resoluciones, anulaciones, pagos retroactivos) coinciden con su historia.');
     expect(text).toContain('El libro diario cuadra (debe = haber) Correcto Debe S/ 260,000.00 = haber S/ 260,000.00.');
     // A close button on each month that is over, none on the month in course; no reopen form.
     expect(res.text).toContain('<input type="hidden" name="month" value="2026-10">');
@@ -149,33 +149,41 @@ describe('closing: only over, in order, with clean checks', () => {
       source_id: '0', created_by: null, created_at: new Date().toISOString() }).returning('id');
     const entry = Number(typeof row === 'object' ? row.id : row);
     await t.db('journal_lines').insert({ entry_id: entry, account_code: '1101', debit_cents: 10_000, credit_cents: 0 });
-    const before = await counts();
-    const res = await close(finance, '2026-03');
-    expect(res.status).toBe(409);
-    const text = textOf(res.text);
-    expect(text).toContain('No se puede cerrar 2026-03: 2 control(es) con observaciones (ver abajo).');
-    expect(text).toContain('Conciliación del fondo del mes Con observaciones 2 control(es) de la conciliación con diferencias:');
-    expect(text).toContain('Caja y banco vs. recibos − devoluciones − gastos: diferencia S/ 100.00 (1 partida(s))');
-    expect(text).toContain('Cada asiento cuadra: diferencia S/ 100.00 (1 partida(s))');
-    expect(text).toContain(`El libro diario cuadra (debe = haber) Con observaciones Debe S/ 260,100.00, haber S/ 260,000.00; asientos que no cuadran: #${entry}.`);
-    expect(text).toContain('Cuentas de los contratos vs. su historia Correcto');
-    expect(await counts()).toEqual(before);
-    await t.db('journal_lines').where({ entry_id: entry }).delete(); // the test's own damage undone
-    await t.db('journal_entries').where({ id: entry }).delete();
+    try {
+      const before = await counts();
+      const res = await close(finance, '2026-03');
+      expect(res.status).toBe(409);
+      const text = textOf(res.text);
+      expect(text).toContain('No se puede cerrar 2026-03: 2 control(es) con observaciones (ver abajo).');
+      expect(text).toContain('Conciliación del fondo del mes Con observaciones 2 control(es) de la conciliación con diferencias:');
+      expect(text).toContain('Caja y banco vs. recibos − devoluciones − gastos: diferencia S/ 100.00 (1 partida(s))');
+      expect(text).toContain('Cada asiento cuadra: diferencia S/ 100.00 (1 partida(s))');
+      expect(text).toContain(`El libro diario cuadra (debe = haber) Con observaciones Debe S/ 260,100.00, haber S/ 260,000.00; asientos que no cuadran: #${entry}.`);
+      expect(text).toContain('Cuentas de los contratos vs. su historia Correcto');
+      expect(await counts()).toEqual(before);
+    } finally { // the test's own damage undone
+      await t.db('journal_lines').where({ entry_id: entry }).delete();
+      await t.db('journal_entries').where({ id: entry }).delete();
+    }
 
     // A maintained account that no longer equals its replay.
     const head = await t.db('contract_accounts').where({ contract_id: k.d }).first();
     await t.db('contract_accounts').where({ contract_id: k.d }).update({ total_paid_cents: Number(head.total_paid_cents) + 1 });
-    const again = await close(finance, '2026-03');
-    expect(again.status).toBe(409);
-    const number = (await t.db('contracts').where({ id: k.d }).first()).number;
-    expect(textOf(again.text)).toContain(`Cuentas de los contratos vs. su historia Con observaciones 1 de 2 contrato(s) con movimiento en el mes no coinciden con su historia: ${number}.`);
-    expect(await closingsCount()).toBe(0);
-    await t.db('contract_accounts').where({ contract_id: k.d }).update({ total_paid_cents: head.total_paid_cents });
+    try {
+      const again = await close(finance, '2026-03');
+      expect(again.status).toBe(409);
+      const number = (await t.db('contracts').where({ id: k.d }).first()).number;
+      expect(textOf(again.text)).toContain(`Cuentas de los contratos vs. su historia Con observaciones 1 de 2 contrato(s) con cambios fuera de lo común en el mes no coinciden con su historia: ${number}.`);
+      expect(await closingsCount()).toBe(0);
+    } finally {
+      await t.db('contract_accounts').where({ contract_id: k.d }).update({ total_paid_cents: head.total_paid_cents });
+    }
   });
 
   it('closes March to October in order (303 to the month), each row with its checks, audited; the journal unchanged', async () => {
     journalBefore = await journal();
+    const recon = async () => (await finance.get('/finance/reconciliation.csv?from=2026-03-01&to=2026-10-31')).text;
+    const reconBefore = await recon();
     for (const month of ['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']) {
       const res = await close(finance, month);
       expect(res.status, month).toBe(303);
@@ -190,6 +198,7 @@ describe('closing: only over, in order, with clean checks', () => {
     expect(audit.map((a) => [a.entity, a.entity_id, a.username])).toHaveLength(8);
     expect(audit[7]).toMatchObject({ entity: 'month', entity_id: '2026-10', username: 'finanzas' });
     expect(await journal()).toBe(journalBefore);
+    expect(await recon()).toBe(reconBefore);
   });
 
   it('refuses closing a month twice (409)', async () => {
