@@ -71,7 +71,8 @@ async function accounts(db: Db, from: string, to: string): Promise<ClosingCheck>
   const { checked, differences } = await verifyAccounts(db, ids);
   return {
     key: 'accounts', ok: differences.length === 0,
-    detail: differences.length === 0 ? { key: 'closings.check.accounts.ok', params: { count: String(checked) } }
+    detail: checked === 0 ? { key: 'closings.check.accounts.none' }
+      : differences.length === 0 ? { key: 'closings.check.accounts.ok', params: { count: String(checked) } }
       : { key: 'closings.check.accounts.failed', params: { count: String(differences.length), checked: String(checked),
         contracts: listed(differences.map((d) => d.number)) } },
     items: differences.map((d) => ({ key: 'closings.check.accounts.item', params: { contract: d.number, what: d.what } })),
