@@ -19,7 +19,7 @@ import { formatDate, limaDate } from '../../src/domain/dates.ts';
 import { accelerateContract } from '../../src/delinquency/service.ts';
 import { postEntry, reverseEntry } from '../../src/fund/ledger.ts';
 import { FormError } from '../../src/web/errors.ts';
-import { closingChecks } from '../../src/closings/checks.ts';
+import { closingChecks, contractsToVerify } from '../../src/closings/checks.ts';
 import { SYSTEM } from '../../src/audit/audit.ts';
 import { testApp, login, submit, csrfFrom, textOf, PASSWORD, type TestApp, type Agent } from '../support/app.ts';
 import { insertFirm, insertLot, validRuc } from '../support/sales.ts';
@@ -119,6 +119,12 @@ describe('the page before anything is closed', () => {
     expect(res.text).not.toContain('<input type="hidden" name="month" value="2026-11">');
     expect(res.text).not.toContain('/reopen');
     expect(text).toContain('Todavía no se ha cerrado ningún mes.');
+  });
+
+  it('replays, for the accounts check, the contracts with something out of the ordinary in the month', async () => {
+    expect(await contractsToVerify(t.db, '2026-03-01', '2026-03-31')).toEqual([k.d, k.e]); // signed
+    expect(await contractsToVerify(t.db, '2026-09-01', '2026-09-30')).toEqual([k.d]); // accelerated; A's receipt in order
+    expect(await contractsToVerify(t.db, '2026-10-01', '2026-10-31')).toEqual([k.w]); // signed; A's receipt in order
   });
 
   it('is in the finance menu, and the manager gets 403', async () => {
