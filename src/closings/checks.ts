@@ -16,6 +16,9 @@ import { verifyAccounts } from '../accounts/maintain.ts';
 export interface ClosingCheck {
   key: string;
   ok: boolean;
+  /** What is checked (default: the i18n key `closings.check.<key>.title`), for checks whose key varies
+   *  (one per bank account, say). */
+  title?: Message;
   detail: Message;
   /** What is wrong, one message each (empty when ok). */
   items: Message[];

@@ -75,7 +75,10 @@ async function pageLocals(req: Request, asked?: Month | null) {
       all_ok: checks.every((c) => c.ok),
       kept: kept ? { name: kept.actor_name, at: kept.at } : null,
     } : null,
-    checks: checks.map((c) => ({ key: c.key, ok: c.ok, detail: translate(lang, c.detail), items: c.items.map((i) => translate(lang, i)) })),
+    checks: checks.map((c) => ({
+      key: c.key, ok: c.ok, title: translate(lang, c.title ?? { key: `closings.check.${c.key}.title` }),
+      detail: translate(lang, c.detail), items: c.items.map((i) => translate(lang, i)),
+    })),
     history: [...rows].reverse(),
     reason_max: REOPEN_REASON_MAX,
   };
