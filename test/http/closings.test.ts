@@ -19,7 +19,7 @@ import { formatDate, limaDate } from '../../src/domain/dates.ts';
 import { accelerateContract } from '../../src/delinquency/service.ts';
 import { postEntry, reverseEntry } from '../../src/fund/ledger.ts';
 import { FormError } from '../../src/web/errors.ts';
-import { closingChecks, contractsToVerify } from '../../src/closings/checks.ts';
+import { closingChecks, contractsToVerify, monthFingerprint } from '../../src/closings/checks.ts';
 import { SYSTEM } from '../../src/audit/audit.ts';
 import { testApp, login, submit, csrfFrom, textOf, PASSWORD, type TestApp, type Agent } from '../support/app.ts';
 import { insertFirm, insertLot, validRuc } from '../support/sales.ts';
@@ -125,6 +125,16 @@ describe('the page before anything is closed', () => {
     expect(await contractsToVerify(t.db, '2026-03-01', '2026-03-31')).toEqual([k.d, k.e]); // signed
     expect(await contractsToVerify(t.db, '2026-09-01', '2026-09-30')).toEqual([k.d]); // accelerated; A's receipt in order
     expect(await contractsToVerify(t.db, '2026-10-01', '2026-10-31')).toEqual([k.w]); // signed; A's receipt in order
+  });
+
+  it('fingerprints a month: a write dated in it (or before) changes it, a later one does not', async () => {
+    const before = await monthFingerprint(t.db, '2026-09');
+    let res = await post(finance, '/finance/cash-deposits/new', '/finance/cash-deposits', { date: '2026-11-02', amount: '100.00', reference: 'DEP-FP1' });
+    expect(res.status).toBe(303);
+    expect(await monthFingerprint(t.db, '2026-09')).toBe(before);
+    res = await post(finance, '/finance/cash-deposits/new', '/finance/cash-deposits', { date: '2026-09-25', amount: '100.00', reference: 'DEP-FP2' });
+    expect(res.status).toBe(303);
+    expect(await monthFingerprint(t.db, '2026-09')).not.toBe(before);
   });
 
   it('is in the finance menu, and the manager gets 403', async () => {
