@@ -26,6 +26,7 @@ import { routes as transparency } from './transparency/routes.ts';
 import { routes as bankMatching } from './bank/matching-routes.ts';
 import { routes as bank } from './bank/routes.ts';
 import { routes as attachments } from './attachments/routes.ts';
+import { routes as closings } from './closings/routes.ts';
 
 export const allRoutes: RouteDef[] = [
   ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
@@ -34,4 +35,5 @@ export const allRoutes: RouteDef[] = [
   ...bankMatching,
   ...bank,
   ...attachments,
+  ...closings,
 ];

@@ -72,9 +72,12 @@ const rowsKey = (s: AccountState) => JSON.stringify(s.rows.map((r) => ROW_FIELDS
 const partsKey = (s: AccountState) => JSON.stringify([...s.allocations.entries()].sort((a, b) => a[0] - b[0])
   .map(([id, parts]) => [id, parts.map((p) => [p.n, p.late_fee_cents, p.interest_cents, p.principal_cents])]));
 
-/** Compares every stored account with a full replay of its history; lists the contracts that differ. */
-export async function verifyAccounts(db: Db): Promise<{ checked: number; differences: AccountDifference[] }> {
-  const contracts = await db('contracts').orderBy('id').select('id', 'number');
+/** Compares every stored account (or those of the contracts `only`) with a full replay of its history;
+ *  lists the contracts that differ. */
+export async function verifyAccounts(db: Db, only?: readonly number[]): Promise<{ checked: number; differences: AccountDifference[] }> {
+  const q = db('contracts').orderBy('id').select('id', 'number');
+  if (only) q.whereIn('id', [...only]);
+  const contracts = await q;
   const differences: AccountDifference[] = [];
   for (const c of contracts) {
     const id = Number(c.id);

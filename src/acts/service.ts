@@ -15,6 +15,7 @@ import { statementInput } from '../payments/account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { insertAccountEvent } from './queries.ts';
 import { postReschedule, postWaiver } from './postings.ts';
+import { closedMonthMessage } from '../closings/guard.ts';
 
 export interface Resolution { resolution_number: string; resolution_date: IsoDate }
 
@@ -41,6 +42,8 @@ async function dateRefusals(db: Db, contract: ContractView, date: IsoDate | unde
   if (!date) return;
   if (date > today) return errors.add('resolution_date', 'errors.future_date');
   if (date < contract.date) return errors.add('resolution_date', { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+  const closed = await closedMonthMessage(db, date); // the month close: nothing dated in a closed month
+  if (closed) return errors.add('resolution_date', closed, 409);
   const receipt = await db('receipts').where({ contract_id: contract.id, status: 'valid' }).andWhere('date', '>', date)
     .orderBy('date', 'desc').first('number', 'date');
   if (receipt) {

@@ -1,6 +1,7 @@
 // The bank's part of closing a month: every statement of an active bank account whose period ends in the
 // month (or covers its last day) has a saved reconciliation with difference 0 whose figures still hold
-// (recomputed now and compared); and some statement covers the month's last day.
+// (recomputed now and compared); and some statement covers the month's last day. An account is checked from
+// its first statement's period on.
 import type { Db } from '../db/knex.ts';
 import { endOfMonth, formatDate, formatMonth, startOfMonth } from '../domain/dates.ts';
 import { formatSoles } from '../domain/money.ts';
@@ -26,6 +27,16 @@ export async function bankChecksForMonth(db: Db, month: string): Promise<BankChe
       .orderBy([{ column: 'period_to' }, { column: 'id' }]).select('id');
     const covers = await db('bank_statements').where({ bank_account_id: accountId })
       .andWhere('period_from', '<=', last).andWhere('period_to', '>=', last).first('id');
+    // An account takes part from its first statement on: months before it (or an account without any
+    // statement yet) are not checked against the bank, and the page says so.
+    const firstStatement = await db('bank_statements').where({ bank_account_id: accountId }).min({ from: 'period_from' }).first();
+    const since = firstStatement?.from ? String(firstStatement.from) : null;
+    if (since === null || last < since) {
+      out.push({ key: `bank:${accountId}:statement`, ok: true, detail: since === null
+        ? `${name}: sin extractos importados; el banco no se verifica todavía.`
+        : `${name}: ${monthName} es anterior al primer extracto (desde el ${formatDate(since)}); el banco no se verifica.` });
+      continue;
+    }
     if (!covers) {
       out.push({ key: `bank:${accountId}:statement`, ok: false, detail: `${name}: falta el extracto de ${monthName} (ninguno cubre el ${formatDate(last)}).` });
     }

@@ -13,6 +13,7 @@ import { findFirm, findMembership } from '../firms/queries.ts';
 import { accountOf } from '../payments/account.ts';
 import { receiptsOf } from '../payments/queries.ts';
 import { findContractView, type ContractView } from './queries.ts';
+import { closedMonthMessage } from '../closings/guard.ts';
 
 export interface AssignmentInput {
   to_ruc: string;
@@ -98,9 +99,11 @@ export async function assignmentProblems(db: Db, contract: ContractView, input: 
   if (date) {
     const last = await db('assignments').where({ contract_id: contract.id }).max({ d: 'resolution_date' }).first();
     const since = contract.activated_on ?? contract.date;
+    const closed = await closedMonthMessage(db, date);
     if (date > today) errors.add('resolution_date', 'errors.future_date');
     else if (date < since) errors.add('resolution_date', { key: 'assignment.error.before_activation', params: { date: formatDate(since) } });
     else if (last?.d && date < String(last.d)) errors.add('resolution_date', { key: 'assignment.error.before_last', params: { date: formatDate(String(last.d)) } });
+    else if (closed) errors.add('resolution_date', closed, 409); // the month close
     else if (!input.allow_overdue) {
       const overdue = await overdueOn(db, contract, date);
       if (overdue.count > 0) {

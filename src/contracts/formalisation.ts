@@ -8,6 +8,7 @@ import { audit, type Actor } from '../audit/audit.ts';
 import { FormError, notFound, Refusals } from '../web/errors.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { findContractView, type ContractView } from './queries.ts';
+import { closedMonthMessage } from '../closings/guard.ts';
 
 export const STAGES = ['minuta', 'escritura', 'inscrita'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -72,6 +73,10 @@ export async function formalisationProblems(db: Db, contract: ContractView, inpu
     if (!d) continue;
     if (d > today) errors.add(field, 'errors.future_date');
     else if (d < contract.date) errors.add(field, { key: 'payments.error.before_contract', params: { date: formatDate(contract.date) } });
+    else {
+      const closed = await closedMonthMessage(db, d); // the month close
+      if (closed) errors.add(field, closed, 409);
+    }
   }
   return errors;
 }

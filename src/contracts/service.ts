@@ -13,6 +13,7 @@ import { findFirm, findMembership, type FirmRow, type MembershipRow } from '../f
 import { recordMembership } from '../firms/service.ts';
 import type { ContractRow } from './queries.ts';
 import { issuePayoffCertificate, voidPayoffCertificate } from './certificate.ts';
+import { closedMonthMessage } from '../closings/guard.ts';
 
 export { loadContract } from './queries.ts';
 
@@ -92,6 +93,9 @@ export async function saleProblems(db: Db, input: Partial<SaleInput>, today: Iso
   if (input.date && input.date > today) refuse('date', 400, 'errors.future_date');
   else if (input.date && input.date < MIN_PLAUSIBLE_DATE) {
     refuse('date', 400, { key: 'errors.date_too_early', params: { min: formatDate(MIN_PLAUSIBLE_DATE) } });
+  } else if (input.date) {
+    const closed = await closedMonthMessage(db, input.date); // the month close
+    if (closed) refuse('date', 409, closed);
   }
 
   const lotRow = input.lot_code ? await db('lots').where({ code: input.lot_code.toUpperCase() }).first() : undefined;

@@ -10,6 +10,7 @@ import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { ACCOUNTS } from '../domain/accounts.ts';
 import { findContractView, type ContractView } from './queries.ts';
+import { assertMonthOpen } from '../closings/guard.ts';
 
 export interface WithdrawalInput {
   reason: string;
@@ -89,6 +90,7 @@ export async function withdrawContract(db: Db, contractId: number, input: Withdr
       throw conflict ?? new Error(`contract ${contract.number}: withdrawal guard refused without a reason`);
     }
     withdrawalDateRefusals(contract, today, input.resolution_date).throwIfAny(); // rolls the status change back
+    await assertMonthOpen(trx, input.resolution_date, 'resolution_date'); // the month close (rolls it back too)
 
     // Never recognized, so never posted: a contract with a balance in the books is not withdrawn.
     const open = await openBalances(trx, contract.id);

@@ -13,6 +13,7 @@ import { accountOf } from '../payments/account.ts';
 import { refreshAccount } from '../accounts/maintain.ts';
 import { contractReceivable, postRescission } from '../payments/postings.ts';
 import { insertAccountEvent } from '../acts/queries.ts';
+import { assertMonthOpen } from '../closings/guard.ts';
 
 export interface RescissionCheck {
   as_of: IsoDate;
@@ -62,6 +63,7 @@ export async function accelerateContract(db: Db, contractId: number, input: { re
       throw new FormError(409, { _form: { key: 'acceleration.error.already', params: { date: formatDate(contract.accelerated_on) } } });
     }
     checkDate('date', input.date, contract, today);
+    await assertMonthOpen(trx, input.date, 'date'); // the month close
     const { statement } = await accountOf(trx, contract, input.date);
     const d = delinquencyOf(statement);
     if (!d.may_accelerate_or_rescind) throw notDelinquent(d, input.date);
@@ -96,6 +98,7 @@ export interface RescissionInput {
 export async function rescissionTerms(db: Db, contractId: number, input: RescissionInput, today: IsoDate) {
   const contract = await liveContract(db, contractId);
   checkDate('resolution_date', input.resolution_date, contract, today);
+  await assertMonthOpen(db, input.resolution_date, 'resolution_date'); // the month close
   const later = await db('receipts').where({ contract_id: contract.id, status: 'valid' }).andWhere('date', '>', input.resolution_date).first('number');
   if (later) throw new FormError(400, { resolution_date: { key: 'rescission.error.later_receipt', params: { number: later.number } } });
 

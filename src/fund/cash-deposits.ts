@@ -11,6 +11,7 @@ import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { availableOn, SOURCE } from '../domain/fund-reports.ts';
 import { ACCOUNTS, postEntry, reverseEntry } from './ledger.ts';
 import { accountDailyEffects, findCashDeposit, validDepositWithReference } from './queries.ts';
+import { assertMonthOpen, closedMonthMessage } from '../closings/guard.ts';
 
 /** Source types of the deposits' entries (journal_entries.source_type). */
 export const DEPOSIT_SOURCE = { deposit: SOURCE.cashDeposit, reversal: SOURCE.cashDepositReversal } as const;
@@ -35,6 +36,10 @@ export async function cashAvailableOn(db: Db, date: IsoDate): Promise<Cents> {
 export async function cashDepositProblems(db: Db, input: Partial<CashDepositInput>, today: IsoDate): Promise<Refusals> {
   const errors = new Refusals();
   if (input.date && input.date > today) errors.add('date', 'errors.future_date');
+  else if (input.date) {
+    const closed = await closedMonthMessage(db, input.date); // the month close
+    if (closed) errors.add('date', closed, 409);
+  }
   const reference = input.reference?.trim();
   if (reference) {
     const duplicate = await validDepositWithReference(db, reference);
@@ -81,6 +86,7 @@ export async function reverseCashDeposit(db: Db, clock: Clock, actor: Actor, id:
     if (!d) throw notFound();
     if (d.status !== 'valid') throw new FormError(409, { reason: { key: 'fund.errors.deposit_already_reversed', params: { id } } });
     const today = clock.today();
+    await assertMonthOpen(trx, today, 'reason'); // dated today: the deposit's own month may be closed, today's may not
     const entryId = await reverseEntry(trx, d.entry_id, today, `Anulación del depósito #${id} (constancia ${d.reference}): ${reason}`,
       actor, { source_type: DEPOSIT_SOURCE.reversal, source_id: id });
     await trx('cash_deposits').where({ id }).update({

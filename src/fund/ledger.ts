@@ -3,6 +3,7 @@
 import type { Db } from '../db/knex.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { IsoDate } from '../domain/dates.ts';
+import { assertMonthOpen } from '../closings/guard.ts';
 
 /** Account codes, named for what they hold (see the ledger migration for their hledger names). */
 export { ACCOUNTS } from '../domain/accounts.ts';
@@ -38,11 +39,13 @@ export function assertBalanced(lines: LineInput[]): void {
   if (debit !== credit) throw new Error(`unbalanced entry: debits ${debit} ≠ credits ${credit}`);
 }
 
-/** Writes one balanced entry inside the caller's transaction; lines of 0 are dropped. */
+/** Writes one balanced entry inside the caller's transaction; lines of 0 are dropped. An entry dated in a
+ *  closed month is refused (409, the month close's backstop: every service checks its own date first). */
 export async function postEntry(trx: Db, entry: EntryInput, actor: Actor): Promise<number> {
   const lines = entry.lines.filter((l) => (l.debit_cents ?? 0) !== 0 || (l.credit_cents ?? 0) !== 0);
   assertBalanced(lines);
   if (lines.length === 0) return 0;
+  await assertMonthOpen(trx, entry.date, '_form');
   const [row] = await trx('journal_entries').insert({
     date: entry.date, description: entry.description.slice(0, 255), source_type: entry.source_type,
     source_id: String(entry.source_id), created_by: actor.id, created_at: new Date().toISOString(),
@@ -55,9 +58,11 @@ export async function postEntry(trx: Db, entry: EntryInput, actor: Actor): Promi
   return entryId;
 }
 
-/** Posts the mirror image of an entry (debits ↔ credits) on `date`, pointing at the original. */
+/** Posts the mirror image of an entry (debits ↔ credits) on `date`, pointing at the original. The original
+ *  may be in a closed month (that is how corrections are made); `date` may not. */
 export async function reverseEntry(trx: Db, entryId: number, date: IsoDate, description: string, actor: Actor,
   source: { source_type: string; source_id: string | number }): Promise<number> {
+  await assertMonthOpen(trx, date, '_form');
   const original = await trx('journal_entries').where({ id: entryId }).first();
   if (!original) throw new Error(`no journal entry ${entryId}`);
   const lines = await trx('journal_lines').where({ entry_id: entryId });

@@ -26,6 +26,7 @@ import {
 import { budgetChart, collectionsChart, fundBalanceChart } from './charts.ts';
 import { cashDepositRoutes } from './cash-deposit-routes.ts';
 import { documentsSection } from '../attachments/panel.ts';
+import { reportClosure } from '../closings/period.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -42,12 +43,16 @@ function periodOf(req: Request): { from: IsoDate; to: IsoDate; query: string } {
   return { from, to, query: `?from=${from}&to=${to}` };
 }
 
+const AS_OF_PAGES = ['accounts', 'receivables', 'inflows'];
+
 /**
  * A report page whose filter is refused (a reversed period, a date that is not one) answers 400 with
  * the filter and the message next to its field, under the report's own title and menu: not an error page.
  */
 function onBadFilter(titleKey: string, nav: string, handler: RequestHandler): RequestHandler {
   return async (req, res, next) => {
+    // Whether the period (or the balance as of a date) is closed: the month close's line under the period.
+    res.locals.closure = await reportClosure(req, AS_OF_PAGES.includes(nav) ? 'as_of' : 'period');
     try {
       await handler(req, res, next);
     } catch (err) {

@@ -12,6 +12,7 @@ import { rucProblem } from '../domain/ruc.ts';
 import { availableOn } from '../domain/fund-reports.ts';
 import { ACCOUNTS, postEntry, reverseEntry } from './ledger.ts';
 import { findProject, findSpending, fundDailyEffects, spentOnProject } from './queries.ts';
+import { assertMonthOpen, closedMonthMessage } from '../closings/guard.ts';
 
 export const PROJECT_STATUSES = ['planned', 'in_progress', 'done'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -116,6 +117,8 @@ export async function recordSpending(db: Db, clock: Clock, actor: Actor, project
     const duplicate = await trx('spendings')
       .where({ supplier_ruc: input.supplier_ruc, document_number: input.document_number, status: 'valid' }).first('id');
     if (duplicate) errors.add('document_number', { key: 'fund.errors.duplicate_document', params: { id: Number(duplicate.id) } }, 409);
+    const closed = errors.fields.date ? null : await closedMonthMessage(trx, input.date); // the month close
+    if (closed) errors.add('date', closed, 409);
     errors.throwIfAny();
 
     const limits = await spendingLimits(trx, projectId, project.budget_cents, input.date);
@@ -168,6 +171,7 @@ export async function reverseSpending(db: Db, clock: Clock, actor: Actor, id: nu
     if (!s) throw notFound();
     if (s.status !== 'valid') throw new FormError(409, { reason: { key: 'fund.errors.already_reversed', params: { id } } });
     const today = clock.today();
+    await assertMonthOpen(trx, today, 'reason'); // dated today: the spending's own month may be closed, today's may not
     const entryId = await reverseEntry(trx, s.entry_id, today, `Anulación del gasto #${id} (obra ${s.project_code}): ${reason}`, actor,
       { source_type: SPENDING_SOURCE.reversal, source_id: id });
     await trx('spendings').where({ id }).update({

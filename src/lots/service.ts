@@ -16,6 +16,7 @@ import {
 } from './queries.ts';
 import { PAGE_SIZE } from '../web/paging.ts';
 import { lotsCsv, parseLotsCsv, type LineError } from './csv.ts';
+import { assertMonthOpen } from '../closings/guard.ts';
 
 /** What the land registry says of a lot (each optional): partida electrónica, boundaries by side, perimeter. */
 export interface LotRegistry {
@@ -156,6 +157,7 @@ export async function transferLot(db: Db, code: string, input: TransferInput, ac
   return db.transaction(async (trx) => {
     const lot = await getLot(trx, code);
     if (lot.owner !== 'ministry') throw new FormError(409, { _form: 'lots.errors.already_municipal' });
+    await assertMonthOpen(trx, input.resolution_date, 'resolution_date'); // the month close
     await trx('lot_transfers').insert({
       lot_id: lot.id, resolution_number: input.resolution_number, resolution_date: input.resolution_date,
       recorded_by: actor.id, recorded_at: new Date().toISOString(),

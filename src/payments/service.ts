@@ -22,6 +22,7 @@ import { holderOn } from '../contracts/assignment.ts';
 import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type ReceiptRow } from './queries.ts';
 import type { Method } from './postings.ts';
 import { queueReceiptNotice } from '../mail/notices.ts';
+import { assertMonthOpen } from '../closings/guard.ts';
 
 export interface PaymentInput {
   date: IsoDate;
@@ -67,6 +68,7 @@ function checkPayment(contract: ContractView, input: Pick<PaymentInput, 'date' |
 /** How the payment would be applied (for the form's preview), or the refusal it would get. */
 export async function previewContractPayment(db: Db, contract: ContractView, input: Omit<PaymentInput, 'form_token'>, today: IsoDate): Promise<PaymentPreview> {
   checkPayment(contract, input, today);
+  await assertMonthOpen(db, input.date, 'date');
   const statementIn = await statementInput(db, contract, today);
   const p = previewPayment(statementIn, { date: input.date, amount_cents: input.amount_cents });
   if (!p.ok) throw exceeds(input.date, p.max_cents);
@@ -124,6 +126,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       const contract = await findContractView(trx, contractId);
       if (!contract) throw notFound();
       checkPayment(contract, input, today);
+      await assertMonthOpen(trx, input.date, 'date'); // the month close: nothing dated in a closed month
       const stored = await checkAmount(trx, contract, input, today);
 
       const correlative = await nextValue(trx, `receipt:${RECEIPT_SERIES}`);
@@ -188,6 +191,8 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
         date: formatDate(contract.balance_fixed_on), resolution: contract.balance_fixed_by ?? '' } } });
     }
     if (contract.status === 'withdrawn') throw new FormError(409, { reason: { key: 'payments.error.withdrawn', params: { number: contract.number } } });
+    // The reversal is dated today: the receipt's own month may be closed, today's may not.
+    await assertMonthOpen(trx, today, 'reason');
 
     const now = new Date().toISOString();
     // Guarded: of two concurrent reversals only one finds the receipt still valid.

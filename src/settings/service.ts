@@ -6,6 +6,7 @@ import { notFound, Refusals, type FieldErrors } from '../web/errors.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { refreshAllAccounts } from '../accounts/maintain.ts';
 import { collectionSettingsProblems, saveCollectionSettings, type CollectionSettingsInput } from './collections.ts';
+import { closedMonthMessage } from '../closings/guard.ts';
 
 export interface ParkSettings {
   down_payment_ppm: number;
@@ -129,7 +130,10 @@ export async function updateSettings(db: Db, input: SettingsInput, actor: Actor)
     let addRate = false;
     if (m) {
       const same = await trx('moratorium_rates').where({ effective_from: m.effective_from }).whereNull('withdrawn_at').first();
-      if (same) {
+      // The month close: a rate from a date in a closed month would change the late fees charged in it.
+      const closed = await closedMonthMessage(trx, m.effective_from);
+      if (closed) errors.add('moratorium_effective_from', closed, 409);
+      else if (same) {
         if (Number(same.monthly_rate_ppm) !== m.monthly_rate_ppm) errors.add('moratorium_effective_from', 'settings.moratorium_date_taken', 409);
         // else: the same rate on the same date, already recorded
       } else {

@@ -141,6 +141,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /finance/bank-statements': FINANCE,
   'POST /finance/bank-statements': FINANCE,
   'GET /finance/bank-statements/:id': FINANCE,
+  // Month close (issue 13): finance closes, only the administrator reopens.
+  'GET /finance/closings': FINANCE,
+  'POST /finance/closings': FINANCE,
+  'POST /finance/closings/:month/reopen': ADMIN,
   // Buyers' portal and its access.
   'GET /portal': BUYER,
   'GET /portal/receipts': BUYER,
@@ -271,7 +275,7 @@ function sampleUrl(method: string, path: string): string {
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
-    .replace(':lang', 'es').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
+    .replace(':lang', 'es').replace(':month', '2026-10').replace(':code', park.lotCode).replace(':ruc', park.a.ruc)
     .replace(':number', park.a.receipts[1]!).replace(':token', path.startsWith('/password/') ? samples.reset : samples.token).replace(':id', String(id));
   if (path === '/collections/letters/:number') return '/collections/letters/CC-2026-0001';
   if (method === 'GET' && path === '/quote.csv') return `${url}?price=100000.00&date=2026-11-25`;
