@@ -170,6 +170,14 @@ const ACCESS: Record<string, Rule> = {
   'GET /collections/letters/:number': 'user',
   // The site's icon.
   'GET /favicon.ico': 'public',
+  // Papers that look official (issue 14): the identity (admin), its logo (public: on every paper), full names and posts.
+  'GET /settings/identity': ADMIN,
+  'POST /settings/identity': ADMIN,
+  'GET /identity/logo': 'public',
+  'GET /users/:id/edit': ADMIN,
+  'POST /users/:id/profile': ADMIN,
+  'GET /account': 'user',
+  'POST /account/profile': 'user',
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
@@ -198,6 +206,9 @@ beforeAll(async () => {
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
   samples = { project, spending, deposit, user, token: invited.token, mail, reset };
+  // A logo, so that /identity/logo has one to serve (1×1 PNG).
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  await t.db('settings_files').insert({ key: 'identity_logo', content_type: 'image/png', data_base64: png, size_bytes: 70, sha256: 'a'.repeat(64), updated_at: new Date().toISOString() });
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -340,7 +351,7 @@ describe('every page, in Spanish and in English', () => {
         const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
         await agent.get(`/lang/${lang}`);
         const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
-          && !/\.(csv|journal|ico)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login');
+          && !/\.(csv|journal|ico)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login' && k !== 'GET /identity/logo'); // the logo is an image
         expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
         for (const [key] of pages) {
           const url = sampleUrl('GET', key.slice(4));
