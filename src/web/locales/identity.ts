@@ -57,7 +57,7 @@ export default {
     'receipts.balance_scheduled': 'Cuotas por pagar (capital e intereses)',
     'receipts.balance_late_fees': 'Moras pendientes',
     'receipts.balance_total': 'Total adeudado',
-    'receipts.balance_paid_off': 'Con este pago el contrato quedó cancelado.',
+    'receipts.balance_paid_off': 'Con este pago el contrato quedó pagado en su totalidad.',
   },
   en: {
     'identity.title': 'Municipality identity',
