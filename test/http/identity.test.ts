@@ -248,3 +248,34 @@ describe('the printed papers', () => {
     await manager.get('/lang/es');
   });
 });
+
+describe('the demo park', () => {
+  it('fills the identity and the demo users\' names with marked fictitious values', async () => {
+    const { demoDb } = await import('../support/demo.ts');
+    const { createApp } = await import('../../src/app.ts');
+    const { loadConfig } = await import('../../src/config.ts');
+    const { fixedClock } = await import('../../src/clock.ts');
+    const { DEMO_PASSWORD } = await import('../../seeds/demo/users.ts');
+    const demo = await demoDb(TODAY);
+    try {
+      const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: demo.url });
+      const app = await createApp({ db: demo.db, clock: fixedClock(TODAY), config });
+      expect(await demo.db('users').whereNot('role', 'buyer').orderBy('username').select('username', 'full_name', 'post')).toEqual([
+        { username: 'admin', full_name: 'Ana Demo Administradora', post: 'Administradora del sistema (demo)' },
+        { username: 'finanzas', full_name: 'Lucía Demo Cajera', post: 'Cajera (demo)' },
+        { username: 'gerente', full_name: 'Jorge Demo Gerente', post: 'Gerente del Parque Industrial (demo)' },
+      ]);
+      const agent = await login(app, 'gerente', DEMO_PASSWORD);
+      const receipt = (await demo.db('receipts').orderBy('id').first('number')).number;
+      const text = textOf((await agent.get(`/receipts/${receipt}`)).text);
+      expect(text).toContain('Municipalidad Provincial de Ilo Gerencia de Desarrollo Económico — Parque Industrial RUC 20000000001 · Av. Ejemplo 000, Ilo, Moquegua (dirección de demostración) (demostración: datos ficticios)');
+      expect(text).toContain('Jorge Demo Gerente Gerente del Parque Industrial (demo)');
+      const admin = await login(app, 'admin', DEMO_PASSWORD);
+      const settings = textOf((await admin.get('/settings/identity')).text);
+      expect(settings).toContain('Parque de demostración: el RUC, la dirección y el firmante son ficticios.');
+      expect(settings).not.toContain('no tienen nombre completo');
+    } finally {
+      await demo.close();
+    }
+  }, 180_000);
+});
