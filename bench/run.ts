@@ -200,6 +200,7 @@ async function benchSize(size: number): Promise<string> {
       ...(buyerContract ? [{ name: 'statement (buyer)', path: `/contracts/${buyerContract}/statement`, cookie: buyer }] : []),
       { name: 'lot catalogue', path: '/lots', cookie: staff },
       { name: 'public /quote', path: `/quote?lot=${lotCode}`, cookie: null },
+      { name: 'public /transparencia', path: '/transparencia', cookie: null, portfolio: true },
       { name: 'staff home /', path: '/', cookie: staff, portfolio: true },
       { name: 'delinquency', path: '/delinquency', cookie: staff, portfolio: true },
       { name: 'reconciliation', path: '/finance/reconciliation', cookie: finance, portfolio: true },

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import path from 'node:path';
 import { createDb, isPostgres, migrate } from './db/knex.ts';
 import { backupTo, restoreFrom } from './db/backup.ts';
+import { filesDirOf } from './attachments/store.ts';
 import { createUser, setPassword } from './auth/service.ts';
 import { FormError } from './web/errors.ts';
 import { t } from './web/i18n.ts';
@@ -22,8 +23,10 @@ import { formatSoles } from './domain/money.ts';
 const USAGE = `Usage: npm run cli -- <command>
   user:create <username> --role <admin|manager|finance|buyer> --password <pw> [--ruc <RUC>] [--email <e-mail>]
   user:password <username> --password <pw>      reset a password (logs the user out everywhere)
-  backup <file>                                 online copy of the SQLite database, checked after writing
+  backup <file>                                 online copy of the SQLite database, checked after writing, and the
+                                                attached documents' files in <file>.files/ (each checked by SHA-256)
   restore <file>                                replace the database with a backup (the current one is kept beside it)
+                                                and put its <file>.files/ in FILES_DIR (all checked first)
   export:ledger [--out <file>] [--from <date>] [--to <date>]
                                                 the ledger as an hledger journal (to stdout without --out)
   accounts:verify                               compare every contract's maintained account with a full replay
@@ -50,8 +53,8 @@ const commands: Record<string, Command> = {
   },
   async backup(db, [file]) {
     if (!file) throw new Error(USAGE);
-    const bytes = await backupTo(db, file);
-    return `Backup written to ${file} (${bytes} bytes, integrity ok).`;
+    const { bytes, files } = await backupTo(db, file, filesDirOf(loadConfig()));
+    return `Backup written to ${file} (${bytes} bytes, integrity ok); ${files} attached files in ${file}.files/ (SHA-256 checked).`;
   },
   async 'export:ledger'(db, _args, v) {
     for (const d of [v.from, v.to]) if (d !== undefined && !isIsoDate(d)) throw new Error(`Not a YYYY-MM-DD date: ${d}\n${USAGE}`);
@@ -96,12 +99,14 @@ const commands: Record<string, Command> = {
 const fileCommands: Record<string, (positionals: string[]) => Promise<string>> = {
   async restore([file]) {
     if (!file) throw new Error(USAGE);
-    const url = loadConfig().DATABASE_URL;
+    const config = loadConfig();
+    const url = config.DATABASE_URL;
     if (isPostgres(url)) throw new Error('restore is for the embedded SQLite database; for PostgreSQL use pg_restore');
-    const safety = await restoreFrom(file, path.resolve(url));
+    const filesDir = filesDirOf(config);
+    const { safety, files } = await restoreFrom(file, path.resolve(url), filesDir);
     const db = createDb(url);
     try { await migrate(db); } finally { await db.destroy(); }
-    return `Restored ${file} into ${url}.${safety ? ` The previous database was kept as ${safety}.` : ''}`;
+    return `Restored ${file} into ${url}; ${files} attached files checked and in ${filesDir}.${safety ? ` The previous database was kept as ${safety}.` : ''}`;
   },
 };
 

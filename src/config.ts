@@ -25,6 +25,10 @@ const schema = z.object({
   // The address people reach the app at, for the links in e-mails (no trailing slash needed).
   BASE_URL: z.string().trim().url('BASE_URL must be a URL such as https://parque.ilo.gob.pe').default('http://localhost:3000')
     .transform((v) => v.replace(/\/+$/, '')),
+  // Documents attached to records (src/attachments/): where their files live (default: `files/` beside the
+  // SQLite database file; ./data/files with PostgreSQL), and the largest file accepted, in MB.
+  FILES_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  MAX_ATTACHMENT_MB: z.coerce.number().int('MAX_ATTACHMENT_MB must be a whole number of MB').min(1).max(100).default(10),
 });
 
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];

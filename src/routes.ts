@@ -23,11 +23,17 @@ import { routes as collections } from './collections/routes.ts';
 import { routes as passwordReset } from './auth/reset-routes.ts';
 import { routes as mail } from './mail/routes.ts';
 import { routes as transparency } from './transparency/routes.ts';
+import { routes as bankMatching } from './bank/matching-routes.ts';
+import { routes as bank } from './bank/routes.ts';
+import { routes as attachments } from './attachments/routes.ts';
 import { routes as identity } from './identity/routes.ts';
 
 export const allRoutes: RouteDef[] = [
   ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
   ...passwordReset, ...mail,
   ...transparency,
+  ...bankMatching,
+  ...bank,
+  ...attachments,
   ...identity,
 ];

@@ -26,6 +26,7 @@ import type { ContractView } from './queries.ts';
 import { daysBetween } from '../domain/dates.ts';
 import { translate } from '../web/i18n.ts';
 import { withdrawContract, withdrawalConflict, withdrawalDateRefusals } from './withdrawal.ts';
+import { documentsSection } from '../attachments/panel.ts';
 
 const saleSchema = z.object({
   lot_code: requiredText(16),
@@ -164,10 +165,11 @@ async function contractPage(req: Request) {
     price_words: amountInWords(contract.price_cents),
     schedule_version, schedule_first: rows[0]?.n, schedule_last: rows.at(-1)?.n,
     ...sections,
+    attachments: await documentsSection(req, 'contract', String(contract.id)),
   };
 }
 
-const showPage: RequestHandler = async (req, res) => {
+export const showPage: RequestHandler = async (req, res) => {
   res.render('contracts/show', await contractPage(req));
 };
 

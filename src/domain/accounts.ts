@@ -13,6 +13,13 @@ export const ACCOUNTS = {
   /** Memorandum (cuentas de orden): late fees waived by resolution, debit and its contra, credit. */
   waivedLateFees: '0701',
   waivedLateFeesContra: '0901',
+  /** Bank statement lines explained without a book counterpart (migration …000006): the bank's fees and
+   *  charges (an expense of the municipality, not of the fund), the interest it pays (income, not the
+   *  fund: the fund is fed only by lot collections), and a bank error or an unknown movement held until it
+   *  is cleared up (partidas por regularizar). */
+  bankFees: '6391',
+  bankInterest: '7721',
+  bankSuspense: '1691',
 } as const;
 
 export const SOURCE_TYPES = {
@@ -31,4 +38,8 @@ export const SOURCE_TYPES = {
   waiver: 'late_fee_waiver',
   /** A reschedule: receivables (1201) brought to the new schedule against deferred income (2101). */
   reschedule: 'reschedule',
+  /** A bank statement line explained (bank fee, interest, bank error, other): 1102 against the explanation's
+   *  account; source_id = the bank match (bank_matches.id). Its undo posts the mirror entry. */
+  bankExplanation: 'bank_explanation',
+  bankExplanationReversal: 'bank_explanation_reversal',
 } as const;

@@ -17,6 +17,9 @@ export interface ReconRefund { id: number; contract_id: number; contract_number:
 export interface ReconSpending { id: number; date: IsoDate; amount_cents: number; status: string; project_code: string }
 /** A deposit of the till's cash in the bank: it moves money between 1101 and 1102, and nothing else. */
 export interface ReconDeposit { id: number; date: IsoDate; amount_cents: number; status: string; reference: string }
+/** A bank statement line explained by an entry (bank fee, interest…): it moves the bank by the line's
+ *  signed amount while its match stands (`valid`), nothing once undone (its entry reversed). */
+export interface ReconBankExplanation { id: number; date: IsoDate; amount_cents: number; status: 'valid' | 'undone'; explanation: string }
 export interface ReconContract { contract_id: number; contract_number: string; scheduled_outstanding_cents: number }
 
 export interface ReconInput {
@@ -27,6 +30,7 @@ export interface ReconInput {
   refunds: ReconRefund[];
   spendings: ReconSpending[];
   deposits?: ReconDeposit[];
+  bankExplanations?: ReconBankExplanation[];
   subledger: ReconContract[]; // contracts live on `to`, with their scheduled outstanding on that day
   /** Account 1201 per contract on `to`, with the entries behind it (needed only where it differs), when
    *  the caller summed it in the database; otherwise it is summed from `entries`, then the whole ledger. */
@@ -41,7 +45,7 @@ export type ItemReason =
   | 'contract_mismatch' | 'date_differs' | 'duplicate' | 'unbalanced' | 'not_live';
 
 export interface ReconItem {
-  kind: 'receipt' | 'refund' | 'spending' | 'deposit' | 'entry' | 'contract';
+  kind: 'receipt' | 'refund' | 'spending' | 'deposit' | 'bank_explanation' | 'entry' | 'contract';
   ref: string;
   date: IsoDate | null;
   expected_cents: Cents;
@@ -53,7 +57,7 @@ export interface Check { key: CheckKey; left_cents: Cents; right_cents: Cents; d
 export interface Reconciliation { from: IsoDate; to: IsoDate; checks: Check[]; ok: boolean }
 
 type Doc = { kind: 'receipt'; doc: ReconReceipt } | { kind: 'refund'; doc: ReconRefund } | { kind: 'spending'; doc: ReconSpending }
-  | { kind: 'deposit'; doc: ReconDeposit };
+  | { kind: 'deposit'; doc: ReconDeposit } | { kind: 'bank_explanation'; doc: ReconBankExplanation };
 
 const check = (key: CheckKey, left: number, right: number, items: ReconItem[]): Check =>
   ({ key, left_cents: cents(left), right_cents: cents(right), difference_cents: cents(left - right), items });
@@ -71,6 +75,7 @@ export function reconcile(input: ReconInput): Reconciliation {
   const refunds = new Map(input.refunds.map((r) => [String(r.id), r]));
   const spendings = new Map(input.spendings.map((s) => [String(s.id), s]));
   const deposits = new Map((input.deposits ?? []).map((d) => [String(d.id), d]));
+  const explanations = new Map((input.bankExplanations ?? []).map((x) => [String(x.id), x]));
 
   /** The document an entry belongs to: the one named by the entry it (ultimately) reverses. */
   const docOf = (e: LedgerEntry): Doc | null => {
@@ -79,6 +84,10 @@ export function reconcile(input: ReconInput): Reconciliation {
     if (root.source_type === SOURCE.rescission) { const d = refunds.get(root.source_id); return d ? { kind: 'refund', doc: d } : null; }
     if (root.source_type === SOURCE.spending) { const d = spendings.get(root.source_id); return d ? { kind: 'spending', doc: d } : null; }
     if (root.source_type === SOURCE.cashDeposit) { const d = deposits.get(root.source_id); return d ? { kind: 'deposit', doc: d } : null; }
+    if (root.source_type === SOURCE.bankExplanation) {
+      const d = explanations.get(root.source_id);
+      return d ? { kind: 'bank_explanation', doc: d } : null;
+    }
     return null;
   };
   const entriesOf = new Map<string, LedgerEntry[]>();
@@ -160,6 +169,9 @@ export function reconcile(input: ReconInput): Reconciliation {
     ...periodReceipts.map((r) => ({ kind: 'receipt' as const, id: r.id, ref: r.number, date: r.date, expected: r.status === 'valid' ? r.amount_cents : 0 })),
     ...periodRefunds.map((r) => ({ kind: 'refund' as const, id: r.id, ref: r.contract_number, date: r.date, expected: -r.returned_cents })),
     ...periodSpendings.map((s) => ({ kind: 'spending' as const, id: s.id, ref: `${s.project_code} #${s.id}`, date: s.date, expected: s.status === 'valid' ? -s.amount_cents : 0 })),
+    // A bank line explained (fee, interest…) moves the bank by its amount: the statement is its document.
+    ...(input.bankExplanations ?? []).filter((x) => inPeriod(x.date, from, to)).map((x) => ({
+      kind: 'bank_explanation' as const, id: x.id, ref: `#${x.id}`, date: x.date, expected: x.status === 'valid' ? x.amount_cents : 0 })),
   ];
   for (const d of cashDocs) {
     const list = of(d.kind, d.id);

@@ -13,6 +13,7 @@ import { dniProblem, formatDni, rucProblem } from '../domain/ruc.ts';
 import { history } from '../audit/audit.ts';
 import { t } from '../web/i18n.ts';
 import { historyView } from '../audit/history-view.ts';
+import { documentsSection } from '../attachments/panel.ts';
 import {
   contractsOfFirm, countFirms, findFirm, findMembership, licencesExpiringBy, listFirms, listMembers, membershipEvents,
   MEMBERSHIP_STATUSES,
@@ -117,7 +118,7 @@ const licencesPage: RequestHandler = async (req, res) => {
   res.render('firms/licences', { title: t(req.lang, 'firms.licences_title'), licences, today, windowDays: LICENCE_WINDOW_DAYS });
 };
 
-const showPage: RequestHandler = async (req, res) => {
+export const showPage: RequestHandler = async (req, res) => {
   const firm = await firmOr404(req);
   const db = req.ctx.db;
   const today = req.ctx.clock.today();
@@ -131,6 +132,7 @@ const showPage: RequestHandler = async (req, res) => {
   res.render('firms/show', {
     title: firm.name, firm: { ...firm, representative_dni: formatDni(firm.representative_dni) },
     membership, events, contracts, licence, history: historyView(changes, req.lang),
+    attachments: await documentsSection(req, 'firm', firm.ruc),
   });
 };
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.ts';
 import { ACCOUNTS, SOURCE_TYPES } from '../domain/accounts.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { AccountRow, LedgerEntry, ReceiptRow } from '../domain/fund-reports.ts';
-import type { ReconDeposit, ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
+import type { ReconBankExplanation, ReconDeposit, ReconReceipt, ReconRefund, ReconSpending } from '../domain/fund-reconciliation.ts';
 
 const num = (v: unknown) => Number(v ?? 0);
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -365,6 +365,18 @@ export async function validDepositWithReference(db: Db, reference: string): Prom
 
 export function reconDeposits(rows: CashDepositRow[]): ReconDeposit[] {
   return rows.map((d) => ({ id: d.id, date: d.date, amount_cents: d.amount_cents, status: d.status, reference: d.reference }));
+}
+
+/** Bank statement lines explained by an entry, dated in the period (the line's date is the entry's). */
+export async function reconBankExplanations(db: Db, from: IsoDate, to: IsoDate): Promise<ReconBankExplanation[]> {
+  const rows = await db('bank_matches as m').join('bank_match_statement_lines as ms', 'ms.match_id', 'm.id')
+    .join('bank_statement_lines as l', 'l.id', 'ms.statement_line_id')
+    .where('m.kind', 'explained').whereBetween('l.date', [from, to]).orderBy('m.id')
+    .select('m.id', 'l.date', 'l.amount_cents', 'm.undone_at', 'm.explanation');
+  return rows.map((r: Record<string, unknown>) => ({
+    id: num(r.id), date: String(r.date), amount_cents: num(r.amount_cents), status: r.undone_at ? 'undone' as const : 'valid' as const,
+    explanation: String(r.explanation),
+  }));
 }
 
 /** Late fees waived by resolution in a period: the memorandum account 0701 (see src/acts/postings.ts). */

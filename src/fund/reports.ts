@@ -12,7 +12,7 @@ import { toHledgerJournal, type JournalTxn } from '../domain/hledger.ts';
 import { contractAccounts, type ContractAccount } from './replay.ts';
 import {
   accountSums, entryExtras, flaggedCounts, loadEntriesById, fundDailyEffects, lineNames, listAccounts, listCashDeposits, listProjects, listSpendings, loadEntries, loadReceipts,
-  loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconDeposits, reconSpendings,
+  loadProjectEntries, loadReconEntries, loadRefunds, receivablesControl, receivablesEntries, reconBankExplanations, reconDeposits, reconSpendings,
   waivedLateFees,
 } from './queries.ts';
 
@@ -115,6 +115,7 @@ export async function reconciliation(db: Db, from: IsoDate, to: IsoDate) {
   const control = new Map([...sums].map(([id, amount]) => [id, { amount, entries: behind.get(id) ?? [] }]));
   return reconcile({
     from, to, entries, receipts, refunds, spendings: reconSpendings(spendings), deposits: reconDeposits(deposits),
+    bankExplanations: await reconBankExplanations(db, from, to),
     subledger, control,
   });
 }

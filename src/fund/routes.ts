@@ -25,6 +25,7 @@ import {
 } from './csv.ts';
 import { budgetChart, collectionsChart, fundBalanceChart } from './charts.ts';
 import { cashDepositRoutes } from './cash-deposit-routes.ts';
+import { documentsSection } from '../attachments/panel.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -299,9 +300,10 @@ async function loadSpending(req: Request) {
   return s;
 }
 
-const showSpending: RequestHandler = async (req, res) => {
+export const showSpending: RequestHandler = async (req, res) => {
   const spending = await loadSpending(req);
-  res.render('fund/spending', { title: t(req.lang, 'fund.spending.title', { id: spending.id }), nav: 'projects', spending, values: {} });
+  res.render('fund/spending', { title: t(req.lang, 'fund.spending.title', { id: spending.id }), nav: 'projects', spending, values: {},
+    attachments: await documentsSection(req, 'spending', String(spending.id)) });
 };
 
 const doReverseSpending = formAction({

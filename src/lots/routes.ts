@@ -21,6 +21,7 @@ import { LOT_SORTS, type LotFilters, type LotRow, type LotSort, type SortDir } f
 import { type LotRegistry, catalogue, createLot, getLot, importLots, ImportRefused, lotPage, lotProblems, lotsCsvExport, transferLot, updateLot } from './service.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { firstOf, pageParam, pager } from '../web/paging.ts';
+import { documentsSection } from '../attachments/panel.ts';
 
 // ---- input ---------------------------------------------------------------------------------
 
@@ -164,11 +165,12 @@ const loadLot: RequestHandler = async (req, res, next) => {
   next();
 };
 
-const show: RequestHandler = async (req, res) => {
+export const show: RequestHandler = async (req, res) => {
   const page = await lotPage(req.ctx.db, String(req.params.code));
   res.render('lots/show', {
     title: t(req.lang, 'lots.page.title', { code: page.lot.code }),
     ...page, history: historyView(page.history, req.lang),
+    attachments: await documentsSection(req, 'lot', page.lot.code),
   });
 };
 

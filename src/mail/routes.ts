@@ -1,7 +1,10 @@
 // GET /mail (administrator): the outbox, newest first, with each message's state; one message's page.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { get, ADMIN, type RouteDef } from '../web/routing.ts';
+import { get, post, formAction, ADMIN, type RouteDef } from '../web/routing.ts';
+import { actorOf } from '../web/actor.ts';
+import { flash } from '../web/flash.ts';
+import { retryMail } from './retry.ts';
 import { HttpError, parseInput } from '../web/errors.ts';
 import { hasKey, t } from '../web/i18n.ts';
 import { firstOf, pageParam, pager } from '../web/paging.ts';
@@ -59,15 +62,43 @@ const list: RequestHandler = async (req, res) => {
   });
 };
 
-const show: RequestHandler = async (req, res) => {
+function mailId(req: Parameters<RequestHandler>[0]): number {
   const id = Number(req.params.id);
   if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(404, 'errors.not_found');
-  const row = await req.ctx.db('mail_outbox').where({ id }).first();
+  return id;
+}
+
+async function messagePage(req: Parameters<RequestHandler>[0]) {
+  const row = await req.ctx.db('mail_outbox').where({ id: mailId(req) }).first();
   if (!row) throw new HttpError(404, 'errors.not_found');
-  res.render('mail/show', { title: `${t(req.lang, 'mail.message')} ${row.id}`, m: (await withLinks(req, [row]))[0] });
+  return { title: `${t(req.lang, 'mail.message')} ${row.id}`, m: (await withLinks(req, [row]))[0], values: { to_address: row.to_address } };
+}
+
+const show: RequestHandler = async (req, res) => {
+  res.render('mail/show', await messagePage(req));
 };
+
+const retrySchema = z.object({
+  to_address: z.string().trim().max(254, 'errors.too_long').optional()
+    // One or more addresses, comma separated, as the outbox keeps them.
+    .refine((v) => !v || v.split(',').every((a) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.trim())), 'mail.retry.bad_address')
+    .transform((v) => (v ? v.split(',').map((a) => a.trim()).join(', ') : undefined)),
+});
+
+const retry = formAction({
+  view: 'mail/show',
+  locals: messagePage,
+  act: async (req) => {
+    const id = mailId(req);
+    const input = parseInput(retrySchema, req.body);
+    await retryMail(req.ctx.db, id, input.to_address, actorOf(req));
+    flash(req, { key: 'mail.retry.done' });
+    return `/mail/${id}`;
+  },
+});
 
 export const routes: RouteDef[] = [
   get('/mail', ADMIN, list),
   get('/mail/:id', ADMIN, show),
+  post('/mail/:id/retry', ADMIN, retry),
 ];

@@ -26,6 +26,7 @@ import { accountOf } from './account.ts';
 import { newFormToken, paymentRefusals, previewContractPayment, recordPayment, reverseReceipt } from './service.ts';
 import { contractPaymentsPanel, dueDatesOf, partsView, receiptPage, statementCsv, statementPage, summaryOf } from './views.ts';
 import { findReceiptByToken, RECEIPT_NUMBER_RE } from './queries.ts';
+import { documentsSection } from '../attachments/panel.ts';
 
 const METHODS = ['cash', 'deposit', 'transfer'] as const;
 const TOKEN_RE = /^[0-9a-f]{32}$/;
@@ -161,11 +162,12 @@ function receiptNumberParam(req: Request): string {
   return number;
 }
 
-const showReceipt: RequestHandler = async (req, res) => {
+export const showReceipt: RequestHandler = async (req, res) => {
   const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
   // Staff see whether the receipt notice went out (views/partials/mail-state.hbs).
   const mail = req.user?.role === 'buyer' ? [] : await mailOf(req.ctx.db, 'receipt', page.receipt.number);
-  res.render('receipts/show', { title: page.receipt.number, ...page, ...(await receiptPaperLocals(req, page)), howToPay: await getHowToPay(req.ctx.db), mail });
+  res.render('receipts/show', { title: page.receipt.number, ...page, ...(await receiptPaperLocals(req, page)), howToPay: await getHowToPay(req.ctx.db), mail,
+    attachments: await documentsSection(req, 'receipt', page.receipt.number) });
 };
 
 const reverse = formAction({

@@ -128,13 +128,16 @@ export async function receiptPage(db: Db, number: string, user: CurrentUser | un
 }
 
 /** The statement of account on `as_of`: rows, receipts, summary, and the art. 1561 flag. */
-export async function statementPage(db: Db, contract: ContractView, as_of: IsoDate) {
+export async function statementPage(db: Db, contract: ContractView, requested: IsoDate) {
+  // A rescinded or withdrawn contract shows how it was settled instead of what it would owe, and its
+  // account stops on the resolution's date: no late fee accrues on a contract that has ended.
+  const settlement = await settlementOf(db, contract);
+  const as_of = settlement && settlement.resolution_date < requested ? settlement.resolution_date : requested;
   const { statement, receipts } = await accountOf(db, contract, as_of);
   const delinquency = delinquencyOf(statement);
   return {
     contract, statement, summary: summaryOf(statement), delinquency, resolutions: await resolutionsOn(db, contract.id, as_of),
-    // A rescinded or withdrawn contract shows how it was settled instead of what it would owe.
-    settlement: await settlementOf(db, contract),
+    settlement, closed_on: as_of !== requested ? as_of : null,
     rows: statement.rows,
     receipts: receipts.filter((r) => r.date <= as_of).map((r) => receiptLine(r, statement)),
   };

@@ -7,12 +7,15 @@ import { t } from '../web/i18n.ts';
 import { portalOverview, portalReceipts } from './overview.ts';
 import { getHowToPay } from '../settings/collections.ts';
 import { lettersOfFirm } from '../collections/service.ts';
+import { documentsSection } from '../attachments/panel.ts';
 
 export const portalHome: RequestHandler = async (req, res) => {
   const page = await portalOverview(req.ctx.db, req.user!, req.ctx.clock.today());
   const howToPay = await getHowToPay(req.ctx.db);
   const letters = req.user!.firm_ruc ? await lettersOfFirm(req.ctx.db, req.user!.firm_ruc) : [];
-  res.render('portal/home', { title: t(req.lang, 'portal.my_contracts'), ...page, howToPay, letters });
+  // The firm's own documents (licence, powers…), when staff attached any: src/attachments/.
+  const documents = req.user!.firm_ruc ? await documentsSection(req, 'firm', req.user!.firm_ruc) : null;
+  res.render('portal/home', { title: t(req.lang, 'portal.my_contracts'), ...page, howToPay, letters, attachments: documents?.items.length ? documents : null });
 };
 
 const receiptsQuery = z.object({ contract: z.string().trim().max(12).optional() });

@@ -5,9 +5,10 @@
 import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { cents, toSolesString, type Cents } from '../domain/money.ts';
-import { fundBalance, fundStatement } from '../domain/fund-reports.ts';
+import { SOURCE } from '../domain/fund-reports.ts';
 import { budget } from '../fund/reports.ts';
-import { listProjects, listSpendings, loadEntries } from '../fund/queries.ts';
+import { listSpendings } from '../fund/queries.ts';
+import { firstEntryYear, fundMovementsByYear, type FundYearKind } from './queries.ts';
 
 export interface TransparencyYear {
   year: string;
@@ -42,19 +43,10 @@ export interface TransparencyReport {
 }
 
 export async function transparencyReport(db: Db, today: IsoDate): Promise<TransparencyReport> {
-  const [entries, projects, budgetReport, spendings] = await Promise.all([
-    loadEntries(db, { to: today }), listProjects(db), budget(db, `${today.slice(0, 4)}-01-01`, today), listSpendings(db),
+  const [movements, firstYear, budgetReport, spendings] = await Promise.all([
+    fundMovementsByYear(db, today), firstEntryYear(db, today), budget(db, `${today.slice(0, 4)}-01-01`, today), listSpendings(db),
   ]);
-  const first = entries.reduce((y, e) => (e.date.slice(0, 4) < y ? e.date.slice(0, 4) : y), today.slice(0, 4));
-  const years: TransparencyYear[] = [];
-  for (let y = Number(first); y <= Number(today.slice(0, 4)); y += 1) {
-    const s = fundStatement(entries, projects, `${y}-01-01`, `${y}-12-31`);
-    const collected = s.collections_cents + s.voided_cents;
-    years.push({
-      year: String(y), collected_cents: cents(collected), refunds_cents: s.refunds_cents, works_cents: s.spending_cents,
-      other_cents: s.other_cents, net_cents: cents(collected + s.refunds_cents + s.spending_cents + s.other_cents),
-    });
-  }
+  const years = fundYears(movements, firstYear ?? today.slice(0, 4), today.slice(0, 4));
   const sum = (f: (y: TransparencyYear) => number) => cents(years.reduce((s, y) => s + f(y), 0));
   const valid = spendings.filter((s) => s.status === 'valid' && s.date <= today);
   return {
@@ -64,7 +56,7 @@ export async function transparencyReport(db: Db, today: IsoDate): Promise<Transp
     refunds_cents: sum((y) => y.refunds_cents),
     works_cents: sum((y) => y.works_cents),
     other_cents: sum((y) => y.other_cents),
-    balance_cents: fundBalance(entries, today),
+    balance_cents: cents(movements.reduce((b, m) => b + m.effect_cents, 0)),
     projects: budgetReport.lines.map((l) => ({
       code: l.code, name: l.name, status: l.status,
       budget_cents: l.budget_cents, spent_cents: l.spent_total_cents, remaining_cents: l.remaining_cents,
@@ -74,6 +66,29 @@ export async function transparencyReport(db: Db, today: IsoDate): Promise<Transp
     })),
     budget_cents: budgetReport.budget_cents, spent_cents: budgetReport.spent_total_cents, remaining_cents: budgetReport.remaining_cents,
   };
+}
+
+/** The fund's movement per year from its sums per kind of source, classified as the fund statement does
+ *  (src/domain/fund-reports.ts fundStatement): receipts and their voids are what was collected, rescissions
+ *  are refunds, spendings and their reversals are works, anything else is other. Every year from the first
+ *  entry to this one is listed, also a year without movement. */
+export function fundYears(movements: readonly FundYearKind[], firstYear: string, lastYear: string): TransparencyYear[] {
+  const years: TransparencyYear[] = [];
+  for (let y = Number(firstYear); y <= Number(lastYear); y += 1) {
+    let collected = 0, refunds = 0, works = 0, other = 0;
+    for (const m of movements) {
+      if (m.year !== String(y)) continue;
+      if (m.root_source_type === SOURCE.receipt) collected += m.effect_cents;
+      else if (m.root_source_type === SOURCE.rescission) refunds += m.effect_cents;
+      else if (m.root_source_type === SOURCE.spending) works += m.effect_cents;
+      else other += m.effect_cents;
+    }
+    years.push({
+      year: String(y), collected_cents: cents(collected), refunds_cents: cents(refunds), works_cents: cents(works),
+      other_cents: cents(other), net_cents: cents(collected + refunds + works + other),
+    });
+  }
+  return years;
 }
 
 export const TRANSPARENCY_CSV_COLUMNS = ['section', 'year', 'project_code', 'project_name', 'date', 'supplier', 'document', 'budget', 'amount'] as const;

@@ -16,6 +16,9 @@ import acts from './locales/acts.ts';
 import withdrawal from './locales/withdrawal.ts';
 import collections from './locales/collections.ts';
 import mail from './locales/mail.ts';
+import bankMatching from './locales/bank-matching.ts';
+import bank from './locales/bank.ts';
+import attachments from './locales/attachments.ts';
 import identity from './locales/identity.ts';
 
 export type Lang = 'es' | 'en';
@@ -23,7 +26,7 @@ export const LANGS: Lang[] = ['es', 'en'];
 export type Dictionary = { es: Record<string, string>; en: Record<string, string> };
 
 const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings, screens, input, acts, withdrawal, collections,
-  mail, identity];
+  mail, bankMatching, bank, attachments, identity];
 const dict: Record<Lang, Record<string, string>> = { es: {}, en: {} };
 for (const d of all) {
   Object.assign(dict.es, d.es);

@@ -3,8 +3,7 @@
 // schedule, confirm, the earlier version still one click away), an acceleration undone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
-import { PASSWORD } from '../support/app.ts';
+import { startBrowserHarness, type BrowserHarness, snap, signedInPage } from '../support/browser.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
 import { accelerateContract } from '../../src/delinquency/service.ts';
 
@@ -23,12 +22,7 @@ beforeAll(async () => {
     set(c.id);
   }
   await accelerateContract(h.db, a, { resolution_number: 'R.G. 085-2026', date: '2026-05-15' }, TODAY, { id: 2, username: 'gerente', ip: null });
-  page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(8000);
-  await page.goto(`${h.baseUrl}/login`);
-  await page.fill('#f-username', 'gerente');
-  await page.fill('#f-password', PASSWORD);
-  await Promise.all([page.waitForURL(`${h.baseUrl}/`), page.click('button[type=submit]')]);
+  page = await signedInPage(h, 'gerente');
 });
 afterAll(async () => { await h?.stop(); });
 

@@ -5,8 +5,7 @@
 // two steps: the summary, then confirm. Screenshots (ILO_SCREENSHOTS=…) of each preview.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
-import { PASSWORD } from '../support/app.ts';
+import { startBrowserHarness, type BrowserHarness, snap, signedInPage } from '../support/browser.ts';
 import { insertFirm, insertLot, validRuc } from '../support/sales.ts';
 import { pay, sale, setRates } from '../service/sales-fixtures.ts';
 import { STALE_PREVIEW } from '../support/previewed.ts';
@@ -39,12 +38,7 @@ beforeAll(async () => {
   // Only the down payment since 05/03/2026: eight installments unpaid, rescission allowed.
   late = await sale(h.db, { date: '2026-03-05', today: h.today });
   await pay(h.db, late.id, '2026-03-05', 1_500_000, h.today);
-  page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(8000);
-  await page.goto(`${h.baseUrl}/login`);
-  await page.fill('#f-username', 'gerente');
-  await page.fill('#f-password', PASSWORD);
-  await Promise.all([page.waitForURL(`${h.baseUrl}/`), page.click('button[type=submit]')]);
+  page = await signedInPage(h, 'gerente');
 });
 afterAll(async () => { await h?.stop(); });
 

@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserHarness, type BrowserHarness, snap } from '../support/browser.ts';
-import { PASSWORD } from '../support/app.ts';
+import { startBrowserHarness, type BrowserHarness, snap, signedInPage } from '../support/browser.ts';
 import { insertFirm } from '../support/sales.ts';
 import { pay, ruc, sale, setRates } from '../service/sales-fixtures.ts';
 
@@ -36,12 +35,7 @@ beforeAll(async () => {
     registry_partida: '11023456', boundary_north: 'Con la Av. Industrial, en 25.00 m', boundary_south: 'Con el lote T-9, en 25.00 m',
     boundary_east: 'Con el lote T-1, en 40.00 m', boundary_west: 'Con la calle 3, en 40.00 m', perimeter_cm: 13_000,
   });
-  page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(8000);
-  await page.goto(`${h.baseUrl}/login`);
-  await page.fill('#f-username', 'gerente');
-  await page.fill('#f-password', PASSWORD);
-  await Promise.all([page.waitForURL(`${h.baseUrl}/`), page.click('button[type=submit]')]);
+  page = await signedInPage(h, 'gerente');
 });
 afterAll(async () => { await h?.stop(); });
 

@@ -11,10 +11,13 @@ import { createProject, recordSpending } from '../../src/fund/service.ts';
 import { recordCashDeposit } from '../../src/fund/cash-deposits.ts';
 import { inviteContact } from '../../src/portal/invitations.ts';
 import { requestPasswordReset } from '../../src/auth/reset.ts';
+import { attachDocument } from '../../src/attachments/service.ts';
+import path from 'node:path';
 import type { Cents } from '../../src/domain/money.ts';
 import { testApp, login, textOf, type Agent, type TestApp } from '../support/app.ts';
 import { ACTOR, ruc } from '../service/sales-fixtures.ts';
 import { buyersPark, BUYER_A, TODAY, type BuyersPark } from './portal-fixtures.ts';
+import { insertStatement } from '../support/bank.ts';
 
 type Who = 'anonymous' | 'admin' | 'manager' | 'finance' | 'buyer';
 const ROLES = ['admin', 'manager', 'finance', 'buyer'] as const;
@@ -129,6 +132,15 @@ const ACCESS: Record<string, Rule> = {
   'POST /finance/cash-deposits': FINANCE,
   'GET /finance/cash-deposits/:id': FINANCE,
   'POST /finance/cash-deposits/:id/reverse': FINANCE,
+  // Bank statements in (issue 13).
+  'GET /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/new': FINANCE,
+  'POST /finance/bank-accounts': FINANCE,
+  'GET /finance/bank-accounts/:id': FINANCE,
+  'POST /finance/bank-accounts/:id': FINANCE,
+  'GET /finance/bank-statements': FINANCE,
+  'POST /finance/bank-statements': FINANCE,
+  'GET /finance/bank-statements/:id': FINANCE,
   // Buyers' portal and its access.
   'GET /portal': BUYER,
   'GET /portal/receipts': BUYER,
@@ -146,6 +158,15 @@ const ACCESS: Record<string, Rule> = {
   // The public reinvestment report.
   'GET /transparencia': 'public',
   'GET /transparencia.csv': 'public',
+  // Bank matching and the bank reconciliation of a statement (issue 13).
+  'GET /finance/bank-statements/:id/matching': FINANCE,
+  'POST /finance/bank-statements/:id/matches': FINANCE,
+  'POST /finance/bank-statements/:id/matches/safe': FINANCE,
+  'POST /finance/bank-matches/:id/undo': FINANCE,
+  'POST /finance/bank-matches/:id/change': FINANCE,
+  'POST /finance/bank-statement-lines/:id/explain': FINANCE,
+  'GET /finance/bank-statements/:id/reconciliation': FINANCE,
+  'POST /finance/bank-statements/:id/reconciliation': FINANCE,
   'GET /account/password': 'user',
   'POST /account/password': 'user',
   'GET /map': STAFF,
@@ -158,6 +179,7 @@ const ACCESS: Record<string, Rule> = {
   // Outgoing mail, and the forgotten password.
   'GET /mail': ADMIN,
   'GET /mail/:id': ADMIN,
+  'POST /mail/:id/retry': ADMIN,
   'GET /password/forgot/new': 'public',
   'POST /password/forgot': 'public',
   'GET /password/reset/:token': 'public',
@@ -170,6 +192,19 @@ const ACCESS: Record<string, Rule> = {
   'GET /collections/letters/:number': 'user',
   // The site's icon.
   'GET /favicon.ico': 'public',
+  // Documents attached to records (issue 14): read as the record is (a buyer: its own firm's, never a
+  // lot's or a spending's: 404); added and withdrawn by who keeps the record.
+  'GET /attachments/:id': 'user',
+  'POST /contracts/:id/attachments': MANAGERS,
+  'POST /contracts/:id/attachments/:attachment/withdraw': MANAGERS,
+  'POST /firms/:ruc/attachments': MANAGERS,
+  'POST /firms/:ruc/attachments/:attachment/withdraw': MANAGERS,
+  'POST /receipts/:number/attachments': STAFF,
+  'POST /receipts/:number/attachments/:attachment/withdraw': STAFF,
+  'POST /finance/spending/:id/attachments': FINANCE,
+  'POST /finance/spending/:id/attachments/:attachment/withdraw': FINANCE,
+  'POST /lots/:code/attachments': MANAGERS,
+  'POST /lots/:code/attachments/:attachment/withdraw': MANAGERS,
   // Papers that look official (issue 14): the identity (admin), its logo (public: on every paper), full names and posts.
   'GET /settings/identity': ADMIN,
   'POST /settings/identity': ADMIN,
@@ -185,7 +220,8 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string;
+  bankStatement: number; bankLine: number; attachment: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -205,7 +241,15 @@ beforeAll(async () => {
   await requestPasswordReset(t.db, 'nuevo@costabrava.pe', '203.0.113.9');
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset };
+  // A document on buyer A's contract (a PNG), for GET /attachments/:id.
+  const attachment = await attachDocument(t.db, {
+    filesDir: path.join(t.dir, 'files'), maxBytes: 10 * 1024 * 1024, today: TODAY, actor: ACTOR, title: 'Contrato firmado',
+    record: { kind: 'contract', column: 'contract_id', value: park.a.active, param: String(park.a.active), path: `/contracts/${park.a.active}`, contract_id: park.a.active },
+    file: { name: 'contrato.png', content: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64') },
+  });
+  const bank = await insertStatement(t.db, { period_from: '2026-11-01', period_to: '2026-11-24', opening_balance_cents: 0, closing_balance_cents: 1_000,
+    lines: [{ date: '2026-11-20', description: 'ABONO', amount_cents: 1_000 }] });
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment };
   // A logo, so that /identity/logo has one to serve (1×1 PNG).
   const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
   await t.db('settings_files').insert({ key: 'identity_logo', content_type: 'image/png', data_base64: png, size_bytes: 70, sha256: 'a'.repeat(64), updated_at: new Date().toISOString() });
@@ -229,8 +273,12 @@ function sampleUrl(method: string, path: string): string {
   const id = path.startsWith('/finance/projects/') ? samples.project
     : path.startsWith('/finance/spending/') ? samples.spending
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
+        : path.startsWith('/finance/bank-statements/') ? samples.bankStatement
+        : path.startsWith('/finance/bank-statement-lines/') ? samples.bankLine
+        : path.startsWith('/finance/bank-accounts/') ? 1
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
+          : path.startsWith('/attachments/') ? samples.attachment
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
@@ -329,6 +377,7 @@ describe('every POST route, as each role', () => {
     expect(await count('invitations')).toBe(1);
     expect(await count('collection_letters')).toBe(1);
     expect(await count('collection_notes')).toBe(0);
+    expect(await count('attachments')).toBe(1);
     expect((await t.db('receipts').where({ status: 'void' })).map((r: { number: string }) => r.number)).toEqual([park.b.voided]);
     expect((await t.db('users').where({ active: 0 }))).toHaveLength(0);
   });
@@ -351,7 +400,7 @@ describe('every page, in Spanish and in English', () => {
         const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
         await agent.get(`/lang/${lang}`);
         const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
-          && !/\.(csv|journal|ico)$/.test(k) && !redirectOf(k, who) && k !== 'GET /login' && k !== 'GET /identity/logo'); // the logo is an image
+          && !/\.(csv|journal|ico)$/.test(k) && k !== 'GET /attachments/:id' && k !== 'GET /identity/logo' && !redirectOf(k, who) && k !== 'GET /login'); // images
         expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
         for (const [key] of pages) {
           const url = sampleUrl('GET', key.slice(4));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { testApp, login, textOf, type TestApp } from '../support/app.ts';
 import { accountsReport, fundStatementReport } from '../../src/fund/reports.ts';
+import { transparencyReport } from '../../src/transparency/report.ts';
 import { EXPECTED, TODAY, fundHistory, salesHistory } from './fund-history.ts';
 
 let t: TestApp;
@@ -114,5 +115,19 @@ describe('the public reinvestment report', () => {
       expect(page, s).not.toContain(s);
       expect(csv, s).not.toContain(s);
     }
+  });
+
+  it('sums the fund per year in the database exactly as the fund statement replays the journal', async () => {
+    const report = await transparencyReport(t.db, TODAY);
+    expect(report.years.map((y) => y.year)).toEqual(['2025', '2026']);
+    for (const y of report.years) {
+      const s = await fundStatementReport(t.db, `${y.year}-01-01`, `${y.year}-12-31`);
+      expect(y.collected_cents).toBe(s.collections_cents + s.voided_cents);
+      expect(y.refunds_cents).toBe(s.refunds_cents);
+      expect(y.works_cents).toBe(s.spending_cents);
+      expect(y.other_cents).toBe(s.other_cents);
+    }
+    const all = await fundStatementReport(t.db, '2025-01-01', TODAY);
+    expect(report.balance_cents).toBe(all.closing_cents);
   });
 });

@@ -81,7 +81,8 @@ export async function testApp(opts: { today?: string } = {}): Promise<TestApp> {
   for (const [role, username] of Object.entries(STAFF_USERS)) {
     await createUser(db, { username, role: role as 'admin', password: PASSWORD });
   }
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: url });
+  // Attached documents in the test's own directory (on PostgreSQL too, whose default is ./data/files).
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret', DATABASE_URL: url, FILES_DIR: path.join(dir, 'files') });
   const app = await createApp({ db, clock: fixedClock(today), config });
   return {
     app, db, dir, url, today,

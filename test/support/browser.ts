@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT_DIR } from '../../src/db/knex.ts';
-import { testApp, type TestApp } from './app.ts';
+import { testApp, PASSWORD, type TestApp } from './app.ts';
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -52,4 +52,15 @@ export async function snap(page: Page, name: string, opts: { readme?: boolean; f
     fs.mkdirSync(target, { recursive: true });
     await page.screenshot({ path: path.join(target, `${name}.png`), fullPage });
   }
+}
+
+/** A new page (1280 × 900 unless told) signed in as `username` with the test password, on the home page. */
+export async function signedInPage(h: BrowserHarness, username: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await h.browser.newPage({ viewport });
+  page.setDefaultTimeout(8000);
+  await page.goto(`${h.baseUrl}/login`);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', PASSWORD);
+  await Promise.all([page.waitForURL(`${h.baseUrl}/`), page.click('button[type=submit]')]);
+  return page;
 }
