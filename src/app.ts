@@ -18,6 +18,7 @@ import { t, translate } from './web/i18n.ts';
 import { findUserById } from './auth/queries.ts';
 import { audit } from './audit/audit.ts';
 import { isDemo } from './demo.ts';
+import { peopleForViews } from './identity/paper.ts';
 
 /**
  * What a body parser (express.urlencoded, i.e. body-parser) refuses: its errors carry a `type` and a
@@ -131,6 +132,8 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
   };
   app.use(loadUser);
   app.use(keepAlive);
+  // Pages name people by their full names ({{who}}): loaded just before a logged-in page renders.
+  app.use(peopleForViews);
 
   app.use(buildRouter(allRoutes, csrf.protect));
 

@@ -4,6 +4,9 @@ import { isIsoDate, limaDate, type IsoDate } from './domain/dates.ts';
 
 export interface Clock {
   today(): IsoDate;
+  /** The instant, for "issued on" lines of printed papers (frozen with the day in tests). Optional: a clock
+   *  without it means the computer's time (see nowOf). */
+  now?(): Date;
 }
 
 export const systemClock: Clock = {
@@ -11,8 +14,19 @@ export const systemClock: Clock = {
     const fixed = process.env.ILO_TODAY;
     return fixed && isIsoDate(fixed) ? fixed : limaDate(new Date());
   },
+  now: () => {
+    const fixed = process.env.ILO_TODAY;
+    if (!(fixed && isIsoDate(fixed))) return new Date();
+    // The frozen day at the computer's Lima time of day.
+    const lima = new Date(Date.now() - 5 * 3600 * 1000).toISOString().slice(11, 19);
+    return new Date(`${fixed}T${lima}-05:00`);
+  },
 };
 
-export function fixedClock(date: IsoDate): Clock {
-  return { today: () => date };
+/** A clock frozen on `date`; its instant is `time` (Lima, HH:MM) on that day. */
+export function fixedClock(date: IsoDate, time = '12:00'): Clock {
+  return { today: () => date, now: () => new Date(`${date}T${time}:00-05:00`) };
 }
+
+/** The clock's instant (the computer's when the clock has none). */
+export const nowOf = (clock: Clock): Date => clock.now?.() ?? new Date();

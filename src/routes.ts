@@ -27,6 +27,7 @@ import { routes as bankMatching } from './bank/matching-routes.ts';
 import { routes as bank } from './bank/routes.ts';
 import { routes as attachments } from './attachments/routes.ts';
 import { routes as closings } from './closings/routes.ts';
+import { routes as identity } from './identity/routes.ts';
 
 export const allRoutes: RouteDef[] = [
   ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
@@ -36,4 +37,5 @@ export const allRoutes: RouteDef[] = [
   ...bank,
   ...attachments,
   ...closings,
+  ...identity,
 ];

@@ -43,6 +43,9 @@ export interface NewUser {
   password: string | null; // null: an invited buyer sets it later
   email?: string | null;
   firm_ruc?: string | null;
+  /** Printed on papers instead of the username (issue 14). */
+  full_name?: string | null;
+  post?: string | null;
 }
 
 export async function createUser(db: Db, input: NewUser, actor: Actor = SYSTEM, opts: { skipPasswordRules?: boolean } = {}): Promise<number> {
@@ -67,6 +70,8 @@ export async function createUser(db: Db, input: NewUser, actor: Actor = SYSTEM, 
       password_hash: input.password === null ? null : await hashPassword(input.password),
       role: input.role,
       firm_ruc: input.firm_ruc ?? null,
+      full_name: input.full_name || null,
+      post: input.post || null,
       created_at: now,
       password_changed_at: input.password === null ? null : now,
     }).returning('id');

@@ -6,6 +6,7 @@
 import type { Request, RequestHandler } from 'express';
 import { mailOf } from '../mail/outbox.ts';
 import { z } from 'zod';
+import { paperLocals } from '../identity/paper.ts';
 import { get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput } from '../web/errors.ts';
 import { requiredText } from '../web/fields.ts';
@@ -100,6 +101,7 @@ const showLetter: RequestHandler = async (req, res) => {
     title: t(req.lang, 'letter.title', { number }), letter, contract, howToPay, staff,
     // Staff see whether the letter's e-mail went out, or why not (views/partials/mail-state.hbs).
     mail: staff ? await mailOf(req.ctx.db, 'collection_letter', number) : [],
+    ...(await paperLocals(req, `${t(req.lang, 'letter.kind')} ${number}`)),
   });
 };
 

@@ -2,6 +2,7 @@
 // a buyer reads its own contracts on the same URLs (loadContract answers 404 for another firm's).
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { paperLocals } from '../identity/paper.ts';
 import { get, post, formAction, sendCsv, translateErrors, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseForm, parseInput } from '../web/errors.ts';
 import { eventDate, isoDate, optionalIsoDate, optionalSoles, optionalText, requiredText } from '../web/fields.ts';
@@ -173,7 +174,9 @@ export const showPage: RequestHandler = async (req, res) => {
 };
 
 const printPage: RequestHandler = async (req, res) => {
-  res.render('contracts/print', await contractPage(req));
+  const page = await contractPage(req);
+  // The letterhead, the signing official and the issue on every sheet (issue 14).
+  res.render('contracts/print', { ...page, ...(await paperLocals(req, `${t(req.lang, 'contracts.doc_title')} ${page.contract.number}`)) });
 };
 
 const scheduleCsvRoute: RequestHandler = async (req, res) => {

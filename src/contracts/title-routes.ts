@@ -10,6 +10,7 @@
 // formalisation track and the lot's registry data (views/partials/contract-title.hbs).
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { paperLocals } from '../identity/paper.ts';
 import { formAction, get, post, MANAGERS, type RouteDef } from '../web/routing.ts';
 import { parseForm, parseInput } from '../web/errors.ts';
 import { eventDate, optionalText, requiredText } from '../web/fields.ts';
@@ -165,6 +166,7 @@ const showCertificate: RequestHandler = async (req, res) => {
     issued_on: limaDate(new Date(certificate.issued_at)), // the closing "Ilo, …" is the day it was issued
     total_words: amountInWords(certificate.total_paid_cents),
     price_words: amountInWords(contract.price_cents),
+    ...(await paperLocals(req, `${t(req.lang, 'certificate.doc_title')} ${certificate.number}`)),
   });
 };
 

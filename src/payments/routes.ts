@@ -8,6 +8,8 @@
 import { mailOf } from '../mail/outbox.ts';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { receiptPaperLocals } from './receipt-paper.ts';
+import { paperLocals } from '../identity/paper.ts';
 import { getHowToPay } from '../settings/collections.ts';
 import { rowsToCsv } from '../web/csv.ts';
 import { formAction, get, post, sendCsv, translateErrors, MANAGERS, type RouteDef } from '../web/routing.ts';
@@ -164,7 +166,7 @@ export const showReceipt: RequestHandler = async (req, res) => {
   const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
   // Staff see whether the receipt notice went out (views/partials/mail-state.hbs).
   const mail = req.user?.role === 'buyer' ? [] : await mailOf(req.ctx.db, 'receipt', page.receipt.number);
-  res.render('receipts/show', { title: page.receipt.number, ...page, howToPay: await getHowToPay(req.ctx.db), mail,
+  res.render('receipts/show', { title: page.receipt.number, ...page, ...(await receiptPaperLocals(req, page)), howToPay: await getHowToPay(req.ctx.db), mail,
     attachments: await documentsSection(req, 'receipt', page.receipt.number) });
 };
 
@@ -172,7 +174,7 @@ const reverse = formAction({
   view: 'receipts/show',
   locals: async (req) => {
     const page = await receiptPage(req.ctx.db, receiptNumberParam(req), req.user);
-    return { title: page.receipt.number, ...page };
+    return { title: page.receipt.number, ...page, ...(await receiptPaperLocals(req, page)) };
   },
   act: async (req) => {
     const number = receiptNumberParam(req);
@@ -191,7 +193,8 @@ async function statementFor(req: Request) {
 
 const showStatement: RequestHandler = async (req, res) => {
   const page = await statementFor(req);
-  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page, howToPay: await getHowToPay(req.ctx.db) });
+  res.render('payments/statement', { title: `${t(req.lang, 'statement.title')} ${page.contract.number}`, ...page, howToPay: await getHowToPay(req.ctx.db),
+    ...(await paperLocals(req, `${t(req.lang, 'statement.title')} ${page.contract.number}`)) });
 };
 
 const statementCsvRoute: RequestHandler = async (req, res) => {

@@ -11,6 +11,7 @@ import { flash } from '../web/flash.ts';
 import {
   FOLLOW_UP_RANGES, getFollowUpSettings, getMoratoriumRates, getSettings, moratoriumHistory, rateInForce, settingsProblems, updateSettings, withdrawMoratoriumRate,
 } from './service.ts';
+import { staffWithoutName } from '../identity/service.ts';
 import { COLLECTION_KEYS, COLLECTION_RANGES, HOW_TO_PAY_KEYS, getCollectionSettings, getHowToPay, maxOf, type CollectionSettingsInput } from './collections.ts';
 
 // Collections settings (all optional, like the follow-up ones): letter days, hour, how to pay.
@@ -59,6 +60,8 @@ async function pageLocals(req: Parameters<RequestHandler>[0]) {
   const current = rateInForce(rates, today);
   return {
     title: t(req.lang, 'settings.title'),
+    // Papers name people by their full names: who has none yet (issue 14).
+    unnamedList: (await staffWithoutName(db)).join(', '),
     settings, current, followUp,
     // A rate not yet in force can be withdrawn (from its row).
     rateHistory: rateHistory.map((r: { effective_from: string; withdrawn_at: string | null }) => ({

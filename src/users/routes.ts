@@ -25,6 +25,8 @@ const newSchema = z.object({
   password: z.string().default(''),
   email: optionalText(254),
   firm_ruc: optionalText(11),
+  full_name: optionalText(120),
+  post: optionalText(120),
 });
 
 const create = formAction({

@@ -7,13 +7,14 @@ import { setPassword } from '../auth/service.ts';
 
 export async function listAccounts(db: Db) {
   const users = await db('users as u').leftJoin('firms as f', 'f.ruc', 'u.firm_ruc')
-    .select('u.id', 'u.username', 'u.email', 'u.role', 'u.firm_ruc', 'u.active', 'u.created_at', 'u.password_hash', 'f.name as firm_name')
+    .select('u.id', 'u.username', 'u.email', 'u.role', 'u.firm_ruc', 'u.active', 'u.created_at', 'u.password_hash', 'u.full_name', 'u.post', 'f.name as firm_name')
     .orderBy([{ column: 'u.role' }, { column: 'u.username' }]);
   const logins = await db('audit_log').where({ action: 'login.ok' }).groupBy('username')
     .select('username').max<{ username: string; last: string }[]>({ last: 'at' });
   const last = new Map(logins.map((l) => [l.username, l.last]));
   return users.map((u) => ({
     id: u.id, username: u.username, email: u.email, role: u.role, firm_ruc: u.firm_ruc, firm_name: u.firm_name,
+    full_name: u.full_name ?? null, post: u.post ?? null,
     active: Boolean(u.active), has_password: Boolean(u.password_hash), created_at: u.created_at, last_login: last.get(u.username) ?? null,
   }));
 }

@@ -62,11 +62,17 @@ export const helpers = {
   /** {{concat "a" b "c"}} for building keys: {{t (concat "status." lot.status)}} */
   concat: (...list: unknown[]) => args(list).values.map(String).join(''),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
-  /** {{who recorded_by_name}}: a user's name, or "Sistema (carga de datos)" for the seed/import/CLI user. */
+  /** {{who recorded_by_name}}: a user's full name (issue 14: papers name people, not usernames; the page's
+   *  `people` map, src/identity/paper.ts), the username when none is set, or "Sistema (carga de datos)" for the
+   *  seed/import/CLI user. {{who name post=true}} adds the user's post: "María Quispe (Cajera)". */
   who(...list: unknown[]) {
     const { values, options } = args(list);
     const name = values[0];
-    return typeof name === 'string' && name && name !== 'system' ? name : t(langOf(options), 'audit.system_user');
+    if (!(typeof name === 'string' && name && name !== 'system')) return t(langOf(options), 'audit.system_user');
+    const people = (options?.data?.root as { people?: Record<string, { full_name: string; post: string | null }> } | undefined)?.people;
+    const person = people && Object.hasOwn(people, name) ? people[name] : undefined;
+    if (!person) return name;
+    return options.hash?.post && person.post ? `${person.full_name} (${person.post})` : person.full_name;
   },
   /** {{#each (array "a" "b")}} for fixed lists in views. */
   array: (...list: unknown[]) => args(list).values,

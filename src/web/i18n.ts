@@ -20,13 +20,14 @@ import bankMatching from './locales/bank-matching.ts';
 import bank from './locales/bank.ts';
 import attachments from './locales/attachments.ts';
 import closings from './locales/closings.ts';
+import identity from './locales/identity.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: Lang[] = ['es', 'en'];
 export type Dictionary = { es: Record<string, string>; en: Record<string, string> };
 
 const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings, screens, input, acts, withdrawal, collections,
-  mail, bankMatching, bank, attachments, closings];
+  mail, bankMatching, bank, attachments, closings, identity];
 const dict: Record<Lang, Record<string, string>> = { es: {}, en: {} };
 for (const d of all) {
   Object.assign(dict.es, d.es);

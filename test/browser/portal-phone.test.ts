@@ -82,7 +82,7 @@ describe('the buyers’ portal on a phone', () => {
     expect(await overflow()).toBe(0);
     // Only the buyer's menu: no staff pages.
     const menu = await page.$$eval('nav.menu a', (links) => links.map((a) => a.getAttribute('href')));
-    expect(menu.filter((href) => href && !href.startsWith('/lang/'))).toEqual(['/portal', '/quote']);
+    expect(menu.filter((href) => href && !href.startsWith('/lang/'))).toEqual(['/portal', '/quote', '/account']); // and its own account, from its name
     await snap(page, 'portal-phone', { readme: true });
   });
 

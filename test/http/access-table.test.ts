@@ -209,6 +209,14 @@ const ACCESS: Record<string, Rule> = {
   'POST /finance/spending/:id/attachments/:attachment/withdraw': FINANCE,
   'POST /lots/:code/attachments': MANAGERS,
   'POST /lots/:code/attachments/:attachment/withdraw': MANAGERS,
+  // Papers that look official (issue 14): the identity (admin), its logo (public: on every paper), full names and posts.
+  'GET /settings/identity': ADMIN,
+  'POST /settings/identity': ADMIN,
+  'GET /identity/logo': 'public',
+  'GET /users/:id/edit': ADMIN,
+  'POST /users/:id/profile': ADMIN,
+  'GET /account': 'user',
+  'POST /account/profile': 'user',
 };
 
 const FORBIDDEN = 'No tiene permiso para ver esta página.';
@@ -246,6 +254,9 @@ beforeAll(async () => {
   const bank = await insertStatement(t.db, { period_from: '2026-11-01', period_to: '2026-11-24', opening_balance_cents: 0, closing_balance_cents: 1_000,
     lines: [{ date: '2026-11-20', description: 'ABONO', amount_cents: 1_000 }] });
   samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment };
+  // A logo, so that /identity/logo has one to serve (1×1 PNG).
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  await t.db('settings_files').insert({ key: 'identity_logo', content_type: 'image/png', data_base64: png, size_bytes: 70, sha256: 'a'.repeat(64), updated_at: new Date().toISOString() });
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -393,7 +404,7 @@ describe('every page, in Spanish and in English', () => {
         const agent = await login(t.app, who === 'admin' ? 'admin' : BUYER_A);
         await agent.get(`/lang/${lang}`);
         const pages = Object.entries(ACCESS).filter(([k, rule]) => k.startsWith('GET ') && allows(rule, who)
-          && !/\.(csv|journal|ico)$/.test(k) && k !== 'GET /attachments/:id' && !redirectOf(k, who) && k !== 'GET /login');
+          && !/\.(csv|journal|ico)$/.test(k) && k !== 'GET /attachments/:id' && k !== 'GET /identity/logo' && !redirectOf(k, who) && k !== 'GET /login'); // images
         expect(pages.length).toBeGreaterThan(who === 'admin' ? 40 : 5);
         for (const [key] of pages) {
           const url = sampleUrl('GET', key.slice(4));

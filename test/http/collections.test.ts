@@ -99,7 +99,10 @@ describe('GET /collections/letters/:number', () => {
     const res = await manager.get('/collections/letters/CC-2026-0001');
     expect(res.status).toBe(200);
     const text = textOf(res.text);
-    expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo Carta de cobranza CC-2026-0001');
+    // The letterhead (no identity set yet: the default name, the app's name as the office, no RUC yet) and the issue.
+    expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo RUC por registrar Carta de cobranza CC-2026-0001 Emitido el 20/07/2026 12:00');
+    // No signing official set: the office that signs letters.
+    expect(text).toContain('Sub Gerencia de Promoción Empresarial — Parque Industrial de Ilo Municipalidad Provincial de Ilo');
     expect(text).toContain(`Señores ${a.name} RUC ${a.firm_ruc} Contrato de compraventa ${a.number} · Lote ${a.lot_code}`);
     expect(text).toContain('Cuota Vencimiento Impago Mora al 20/07/2026 Total 1 10/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34 Total a pagar al 20/07/2026 S/ 1,416.67 S/ 5.67 S/ 1,422.34');
     expect(text).toContain('Cómo pagar Pague en la caja de la Municipalidad Provincial de Ilo.');

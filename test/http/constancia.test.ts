@@ -77,7 +77,7 @@ describe('the printed constancia', () => {
     expect(res.text).not.toContain('is-void');
     const firm = (await t.db('firms').where({ ruc: c.p3.firm_ruc }).first()).name;
     const text = textOf(res.text).replace(/\u00a0/g, ' ');
-    expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo Constancia de cancelación CDC-2026-0003');
+    expect(text).toContain('Municipalidad Provincial de Ilo Parque Industrial de Ilo RUC por registrar Constancia de cancelación CDC-2026-0003 Emitido el 25/11/2026 12:00');
     expect(text).toContain(`La Municipalidad Provincial de Ilo hace constar que ${firm}, con RUC ${c.p3.firm_ruc}, representada por Ana Prueba, `
       + `DNI 12345678, ha pagado el 2 de abril de 2026 la totalidad del precio del lote ${c.p3.lot_code} del Parque Industrial de Ilo, `
       + 'de 1,000.00 m², objeto del contrato de compraventa CV-2026-0002 del 5 de marzo de 2026, por el precio de S/ 100,000.00, con los pagos que se detallan.');

@@ -31,6 +31,8 @@ export function findProgram(name: string): string | null {
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'; // as test/support/browser.ts launches it
 export const HAS_CHROMIUM = findProgram(CHROMIUM) !== null;
 export const HAS_HLEDGER = findProgram('hledger') !== null;
+/** Poppler's pdftotext/pdfinfo/pdftoppm read the PDFs Chromium prints (test/browser/papers.test.ts). */
+export const HAS_POPPLER = findProgram('pdftotext') !== null && findProgram('pdfinfo') !== null && findProgram('pdftoppm') !== null;
 /** PostgreSQL for `npm run test:pg`: a server given by TEST_DATABASE_URL, or Debian's package to start a throwaway one. */
 export const HAS_POSTGRESQL = Boolean(process.env.TEST_DATABASE_URL) || fs.existsSync('/usr/lib/postgresql')
   && fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
@@ -42,6 +44,10 @@ export const SYSTEM_SUITES: SystemSuite[] = [
   {
     what: 'browser tests in real Chromium (every file in test/browser/)', program: 'Chromium', enable: 'apt-get install -y chromium',
     files: ['test/browser/**'], found: HAS_CHROMIUM,
+  },
+  {
+    what: 'the printed papers read back from their PDFs (test/browser/papers.test.ts: "Página X de Y", totals once)', program: 'poppler-utils (pdftotext)',
+    enable: 'apt-get install -y poppler-utils', files: ['test/browser/papers.test.ts'], found: HAS_POPPLER,
   },
   {
     what: 'hledger reading the exported journal (test/http/fund-hledger.test.ts, and one test each in test/http/cash-deposits.test.ts and test/http/acts.test.ts)',
