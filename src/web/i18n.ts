@@ -16,13 +16,14 @@ import acts from './locales/acts.ts';
 import withdrawal from './locales/withdrawal.ts';
 import collections from './locales/collections.ts';
 import mail from './locales/mail.ts';
+import golive from './locales/golive.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: Lang[] = ['es', 'en'];
 export type Dictionary = { es: Record<string, string>; en: Record<string, string> };
 
 const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings, screens, input, acts, withdrawal, collections,
-  mail];
+  mail, golive];
 const dict: Record<Lang, Record<string, string>> = { es: {}, en: {} };
 for (const d of all) {
   Object.assign(dict.es, d.es);
