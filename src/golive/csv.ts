@@ -124,7 +124,7 @@ interface Row { line: number; cell: (column: string) => string }
  * header (required columns, no unknown one), size, column count, formula cells.
  */
 export function readRows(file: ImportFile, bytes: Uint8Array, columns: readonly string[], required: readonly string[],
-  maxLines: number): { rows: Row[]; problems: LineProblem[]; fatal: boolean } {
+  maxLines: number, allowEmpty: boolean): { rows: Row[]; problems: LineProblem[]; fatal: boolean } {
   const problems: LineProblem[] = [];
   const fail = (line: number, column: string | null, message: Message) => problems.push({ file, line, column, message });
   const done = () => ({ rows: [] as Row[], problems, fatal: true });
@@ -162,7 +162,11 @@ export function readRows(file: ImportFile, bytes: Uint8Array, columns: readonly 
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length) { fail(headLine, null, { key: 'golive.errors.columns', params: { missing: missing.join(', '), expected } }); headerBad = true; }
   if (headerBad) return done();
-  if (body.length === 0) { fail(0, null, 'golive.errors.empty'); return done(); }
+  if (body.length === 0) {
+    if (allowEmpty) return { rows: [], problems, fatal: false };
+    fail(0, null, 'golive.errors.empty');
+    return done();
+  }
   if (body.length > maxLines) { fail(0, null, { key: 'golive.errors.too_many', params: { max: maxLines } }); return done(); }
 
   const rows: Row[] = [];
@@ -209,7 +213,7 @@ function dateOf(text: string, today: IsoDate): { date: IsoDate } | { error: Mess
  *  so that a receipt of a refused contract is told apart from a receipt of a contract not in the file. */
 export function parseContractsCsv(bytes: Uint8Array, today: IsoDate): { lines: ContractLine[]; problems: LineProblem[]; fatal: boolean;
   paper_numbers: Set<string> } {
-  const { rows, problems, fatal } = readRows('contracts', bytes, CONTRACT_COLUMNS, CONTRACT_REQUIRED, MAX_CONTRACT_LINES);
+  const { rows, problems, fatal } = readRows('contracts', bytes, CONTRACT_COLUMNS, CONTRACT_REQUIRED, MAX_CONTRACT_LINES, false);
   const lines: ContractLine[] = [];
   const paper_numbers = new Set<string>();
   for (const { line, cell } of rows) {
@@ -295,7 +299,7 @@ export function parseContractsCsv(bytes: Uint8Array, today: IsoDate): { lines: C
 }
 
 export function parseReceiptsCsv(bytes: Uint8Array, today: IsoDate): { lines: ReceiptLine[]; problems: LineProblem[]; fatal: boolean } {
-  const { rows, problems, fatal } = readRows('receipts', bytes, RECEIPT_COLUMNS, RECEIPT_REQUIRED, MAX_RECEIPT_LINES);
+  const { rows, problems, fatal } = readRows('receipts', bytes, RECEIPT_COLUMNS, RECEIPT_REQUIRED, MAX_RECEIPT_LINES, true);
   const lines: ReceiptLine[] = [];
   for (const { line, cell } of rows) {
     const before = problems.length;
