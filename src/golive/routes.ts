@@ -103,7 +103,7 @@ const doImport: RequestHandler = async (req: Request, res: Response) => {
       cutoff_date: form.cutoff_date, dry_run: dryRun,
     }, actorOf(req), req.ctx.clock.today());
     if (dryRun) {
-      res.render('golive/dry-run', { ...await formLocals(req), title: t(req.lang, 'golive.dry_run.title'), ...reportView(req, report) });
+      res.render('golive/dry-run', { ...await formLocals(req), title: t(req.lang, 'golive.dry_run.title'), values: req.body ?? {}, ...reportView(req, report) });
       return;
     }
     res.redirect(303, `/contracts/imports/${report.import_id}`);

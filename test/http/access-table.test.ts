@@ -64,6 +64,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id': 'user',
   'GET /contracts/:id/print': 'user',
   'GET /contracts/:id/schedule.csv': 'user',
+  // Go-live import of paper contracts and receipts (issue 14).
+  'GET /contracts/import/new': MANAGERS,
+  'POST /contracts/import': MANAGERS,
+  'GET /contracts/imports/:id': MANAGERS,
   // From a contract to its title: managers act; the constancia de cancelación is read as the contract is.
   'GET /contracts/:id/assignment/new': MANAGERS,
   'POST /contracts/:id/assignment': MANAGERS,
@@ -177,7 +181,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 
 let t: TestApp;
 let park: BuyersPark;
-let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string };
+let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string; import: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -197,7 +201,9 @@ beforeAll(async () => {
   await requestPasswordReset(t.db, 'nuevo@costabrava.pe', '203.0.113.9');
   const resetMail = await t.db('mail_outbox').where({ kind: 'password_reset' }).first('text_body');
   const reset = /\/password\/reset\/([\w-]+)/.exec(String(resetMail?.text_body))?.[1] ?? 'missing';
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset };
+  const [imp] = await t.db('imports').insert({ imported_at: new Date().toISOString(), cutoff_date: TODAY, contracts_file_name: 'c.csv',
+    contracts_sha256: '0'.repeat(64), summary: '[]' }).returning('id');
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, import: Number(typeof imp === 'object' ? imp.id : imp) };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -220,6 +226,7 @@ function sampleUrl(method: string, path: string): string {
       : path.startsWith('/finance/cash-deposits/') ? samples.deposit
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
+          : path.startsWith('/contracts/imports/') ? samples.import
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
