@@ -43,6 +43,7 @@ export interface HistoryEntry {
 const PAGES: Record<string, string> = {
   lot: '/lots/', contract: '/contracts/', receipt: '/receipts/', firm: '/firms/',
   project: '/finance/projects/', spending: '/finance/spending/', cash_deposit: '/finance/cash-deposits/',
+  import: '/contracts/imports/',
 };
 
 // Fields whose values are codes with translated labels; `status` means something else on each record.
