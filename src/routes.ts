@@ -4,6 +4,7 @@ import type { RouteDef } from './web/routing.ts';
 import { routes as auth } from './auth/routes.ts';
 import { routes as lots } from './lots/routes.ts';
 import { routes as firms } from './firms/routes.ts';
+import { routes as golive } from './golive/routes.ts';
 import { routes as contracts } from './contracts/routes.ts';
 import { routes as titling } from './contracts/title-routes.ts';
 import { routes as payments } from './payments/routes.ts';
@@ -30,7 +31,7 @@ import { routes as closings } from './closings/routes.ts';
 import { routes as identity } from './identity/routes.ts';
 
 export const allRoutes: RouteDef[] = [
-  ...auth, ...lots, ...firms, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
+  ...auth, ...lots, ...firms, ...golive, ...contracts, ...titling, ...payments, ...receiptList, ...delinquency, ...fund, ...portal, ...settings, ...quote, ...account, ...map, ...users, ...audit, ...site, ...acts, ...collections,
   ...passwordReset, ...mail,
   ...transparency,
   ...bankMatching,

@@ -44,6 +44,7 @@ const PAGES: Record<string, string> = {
   lot: '/lots/', contract: '/contracts/', receipt: '/receipts/', firm: '/firms/',
   project: '/finance/projects/', spending: '/finance/spending/', cash_deposit: '/finance/cash-deposits/',
   month: '/finance/closings?month=',
+  import: '/contracts/imports/',
 };
 
 // Fields whose values are codes with translated labels; `status` means something else on each record.

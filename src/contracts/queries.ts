@@ -37,6 +37,8 @@ export interface ContractRow {
   balance_fixed_by: string | null;
   withdrawn_on: string | null; // withdrawal (desistimiento): the resolution's date and number
   withdrawal_resolution: string | null;
+  paper_number?: string | null; // imported from paper (go-live): the paper contract's number
+  import_id?: number | null;
   created_by: number | null;
   created_at: string;
 }

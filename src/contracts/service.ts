@@ -25,6 +25,18 @@ export interface SaleInput {
   price_reason: string | null;
   member_number: string | null; // enrol the buyer in ACIPIAS in the same transaction
   joined_on: IsoDate | null;
+  /** Terms agreed on paper (the go-live import); each one not given is the park's setting in force. */
+  terms?: Partial<Pick<ParkSettings, 'down_payment_ppm' | 'installment_count' | 'annual_rate_ppm'>>;
+}
+
+/** The settings in force with the terms a sale gives instead (a paper contract's, when imported). */
+function termsOf(settings: ParkSettings, given: SaleInput['terms']): ParkSettings {
+  const out = { ...settings };
+  for (const k of ['down_payment_ppm', 'installment_count', 'annual_rate_ppm'] as const) {
+    const v = given?.[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
 }
 
 export interface LotForSale {
@@ -66,7 +78,7 @@ export async function checkSale(db: Db, input: SaleInput, today: IsoDate): Promi
   if (Object.keys(r.errors).length) throw refusal(r.errors, r.statuses);
   const { lot, firm, membership, enrol, list, price, negotiated } = r;
 
-  const terms = await getSettings(db);
+  const terms = termsOf(await getSettings(db), input.terms);
   const schedule = buildSchedule({
     price_cents: price, date: input.date, down_payment_ppm: terms.down_payment_ppm,
     installment_count: terms.installment_count, annual_rate_ppm: terms.annual_rate_ppm,

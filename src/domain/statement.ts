@@ -285,6 +285,21 @@ export function replayAccount(input: StatementInput): AccountState {
   return { rows, allocations, valid_from };
 }
 
+/**
+ * The account after one more payment dated after everything it holds (`valid_from`): the state the replay
+ * reaches with that payment added, since the replay is a fold in (date, id) order and this payment comes
+ * last, without folding the history again. Null when it does not come strictly after (a payment of the
+ * last day could come before a resolution of that day): then the caller replays.
+ */
+export function appendPayment(state: AccountState, p: PaymentIn, rates: RatePeriod[]): AccountState | null {
+  assertIsoDate(p.date);
+  if (p.date <= state.valid_from) return null;
+  const rows = state.rows.map((r) => ({ ...r }));
+  const allocations = new Map(state.allocations);
+  allocations.set(p.id, applyPayment(rows, p, rates));
+  return { rows, allocations, valid_from: p.date };
+}
+
 /** The statement on `as_of` from an account's state: only the late fees still running are added. */
 export function statementFromState(state: AccountState, as_of: IsoDate, rates: RatePeriod[]): Statement {
   assertIsoDate(as_of);

@@ -32,6 +32,8 @@ export interface ReceiptRow {
   voided_by_name?: string | null;
   voided_at: string | null;
   payer_ruc?: string | null; // the firm that paid (the contract's holder on the receipt's date)
+  paper_number?: string | null; // imported from paper (go-live): the paper receipt's number
+  import_id?: number | null;
 }
 
 export interface AllocationRow { n: number; late_fee_cents: number; interest_cents: number; principal_cents: number }

@@ -32,6 +32,10 @@ export interface PaymentInput {
   form_token: string | null;
 }
 
+/** A receipt written on paper before the software, replayed by the go-live import (src/golive): it keeps
+ *  its paper number and import, and sends no e-mail notice (the firm was paid long ago). */
+export interface ImportedReceipt { paper_number: string; import_id: number }
+
 /** The one-time token a payment form carries, so that submitting it twice records one payment. */
 export const newFormToken = (): string => crypto.randomBytes(16).toString('hex');
 
@@ -115,7 +119,8 @@ async function checkAmount(trx: Db, contract: ContractView, input: PaymentInput,
  * form_token: double click, back button, retry, a concurrent request) writes nothing and returns the
  * first one's receipt.
  */
-export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor): Promise<string> {
+export async function recordPayment(db: Db, contractId: number, input: PaymentInput, today: IsoDate, actor: Actor,
+  imported?: ImportedReceipt): Promise<string> {
   try {
     return await db.transaction(async (trx) => {
       await claimContract(trx, contractId); // first: see a withdrawal or payment from another process committed
@@ -136,6 +141,7 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
         amount_cents: input.amount_cents, method: input.method, reference: input.reference,
         form_token: input.form_token, recorded_by: actor.id, recorded_by_name: actor.username,
         created_at: new Date().toISOString(), status: 'valid', payer_ruc: await holderOn(trx, contract, input.date),
+        ...(imported ? { paper_number: imported.paper_number, import_id: imported.import_id } : {}),
       }).returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
 
@@ -151,9 +157,9 @@ export async function recordPayment(db: Db, contractId: number, input: PaymentIn
       await settle(trx, contract, account, input.date, actor, `receipt ${number}`);
       await audit(trx, actor, 'receipt.create', 'receipt', number, {
         contract: contract.number, date: input.date, amount_cents: input.amount_cents, method: input.method,
-        reference: input.reference, parts,
+        reference: input.reference, parts, ...(imported ? { imported } : {}),
       });
-      await queueReceiptNotice(trx, number);
+      if (!imported) await queueReceiptNotice(trx, number);
       return number;
     });
   } catch (err) {

@@ -12,9 +12,15 @@ import { stringify } from 'csv-stringify/sync';
 const NUMBER_RE = /^[+-]?\d+(?:\.\d+)?$/;
 const TRIGGER_RE = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
+/** A cell a spreadsheet would run as a formula: it starts with = + - @ (…) and is not a plain number.
+ *  Exports neutralise it (safeCell); imports refuse it (src/golive/csv.ts). */
+export function isFormulaCell(value: string): boolean {
+  return TRIGGER_RE.test(value) && !NUMBER_RE.test(value);
+}
+
 /** A cell as it may safely reach a spreadsheet. */
 export function safeCell(value: string): string {
-  return TRIGGER_RE.test(value) && !NUMBER_RE.test(value) ? `'${value}` : value;
+  return isFormulaCell(value) ? `'${value}` : value;
 }
 
 export type CsvCell = string | number | null | undefined;

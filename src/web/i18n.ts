@@ -21,13 +21,14 @@ import bank from './locales/bank.ts';
 import attachments from './locales/attachments.ts';
 import closings from './locales/closings.ts';
 import identity from './locales/identity.ts';
+import golive from './locales/golive.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: Lang[] = ['es', 'en'];
 export type Dictionary = { es: Record<string, string>; en: Record<string, string> };
 
 const all: Dictionary[] = [common, auth, lots, firms, contracts, payments, fund, portal, settings, screens, input, acts, withdrawal, collections,
-  mail, bankMatching, bank, attachments, closings, identity];
+  mail, bankMatching, bank, attachments, closings, identity, golive];
 const dict: Record<Lang, Record<string, string>> = { es: {}, en: {} };
 for (const d of all) {
   Object.assign(dict.es, d.es);

@@ -67,6 +67,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /contracts/:id': 'user',
   'GET /contracts/:id/print': 'user',
   'GET /contracts/:id/schedule.csv': 'user',
+  // Go-live import of paper contracts and receipts (issue 14).
+  'GET /contracts/import/new': MANAGERS,
+  'POST /contracts/import': MANAGERS,
+  'GET /contracts/imports/:id': MANAGERS,
   // From a contract to its title: managers act; the constancia de cancelación is read as the contract is.
   'GET /contracts/:id/assignment/new': MANAGERS,
   'POST /contracts/:id/assignment': MANAGERS,
@@ -225,7 +229,7 @@ const CSRF = 'El formulario caducó o no es válido.';
 let t: TestApp;
 let park: BuyersPark;
 let samples: { project: number; spending: number; deposit: number; user: number; token: string; mail: number; reset: string;
-  bankStatement: number; bankLine: number; attachment: number };
+  bankStatement: number; bankLine: number; attachment: number; import: number };
 const agents = {} as Record<Who, Agent>;
 
 beforeAll(async () => {
@@ -253,10 +257,13 @@ beforeAll(async () => {
   });
   const bank = await insertStatement(t.db, { period_from: '2026-11-01', period_to: '2026-11-24', opening_balance_cents: 0, closing_balance_cents: 1_000,
     lines: [{ date: '2026-11-20', description: 'ABONO', amount_cents: 1_000 }] });
-  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment };
   // A logo, so that /identity/logo has one to serve (1×1 PNG).
   const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
   await t.db('settings_files').insert({ key: 'identity_logo', content_type: 'image/png', data_base64: png, size_bytes: 70, sha256: 'a'.repeat(64), updated_at: new Date().toISOString() });
+  const [imp] = await t.db('imports').insert({ imported_at: new Date().toISOString(), cutoff_date: TODAY, contracts_file_name: 'c.csv',
+    contracts_sha256: '0'.repeat(64), summary: '[]' }).returning('id');
+  samples = { project, spending, deposit, user, token: invited.token, mail, reset, bankStatement: bank.id, bankLine: bank.lineIds[0]!, attachment,
+    import: Number(typeof imp === 'object' ? imp.id : imp) };
   // A collection letter of buyer A's contract, for the letter page.
   await t.db('collection_letters').insert({
     number: 'CC-2026-0001', contract_id: park.a.active, level: 1, date: TODAY, episode_due_date: TODAY, items: '[]', overdue_cents: 0,
@@ -283,6 +290,7 @@ function sampleUrl(method: string, path: string): string {
         : path.startsWith('/users/') ? samples.user
           : path.startsWith('/mail/') ? samples.mail
           : path.startsWith('/attachments/') ? samples.attachment
+          : path.startsWith('/contracts/imports/') ? samples.import
           : path.endsWith('/constancia') ? park.a.paidOff
             : park.a.active;
   const url = path
