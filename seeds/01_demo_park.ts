@@ -7,7 +7,7 @@ import { seedFirms } from './demo/firms.ts';
 import { seedSales } from './demo/sales.ts';
 import { seedPayments } from './demo/payments.ts';
 import { seedFund } from './demo/fund.ts';
-import { seedBank } from './demo/bank.ts';
+import { seedBank, seedBankStatement } from './demo/bank.ts';
 
 export async function seed(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
@@ -24,6 +24,7 @@ export async function seed(knex: Knex): Promise<void> {
   await seedPayments(knex);
   await seedFund(knex);
   await seedBank(knex);
+  await seedBankStatement(knex);
   await seedBuyer(knex);
   // The demo's past payments queued receipt notices to its fictitious firms: history, not news, and not
   // to be sent (a demo started with SMTP_URL mails nobody). The outbox starts empty, as on a real install.
