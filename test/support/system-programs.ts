@@ -50,7 +50,7 @@ export const SYSTEM_SUITES: SystemSuite[] = [
     enable: 'apt-get install -y poppler-utils', files: ['test/browser/papers.test.ts'], found: HAS_POPPLER,
   },
   {
-    what: 'hledger reading the exported journal (test/http/fund-hledger.test.ts, and one test each in test/http/cash-deposits.test.ts and test/http/acts.test.ts)',
+    what: 'hledger reading the exported journal (test/http/fund-hledger.test.ts, and one test each in test/http/cash-deposits.test.ts, acts.test.ts, assignment.test.ts, bank-matching.test.ts and golive-import.test.ts)',
     program: 'hledger', enable: 'apt-get install -y hledger', files: ['test/http/fund-hledger.test.ts'], found: HAS_HLEDGER,
   },
   {
