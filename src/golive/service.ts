@@ -20,6 +20,7 @@ import { findContractView } from '../contracts/queries.ts';
 import { recordPayment } from '../payments/service.ts';
 import { accountOf } from '../payments/account.ts';
 import { createFirm } from '../firms/service.ts';
+import { forgetKept, inBatch } from '../db/batch-scope.ts';
 import { parseContractsCsv, parseReceiptsCsv, type ContractLine, type ImportFile, type LineProblem, type ReceiptLine } from './csv.ts';
 
 export interface UploadedCsv { name: string; bytes: Uint8Array }
@@ -157,7 +158,8 @@ export async function importPaperContracts(db: Db, input: ImportInput, actor: Ac
         receipts_file_name: report.files.receipts?.name ?? null, receipts_sha256: report.files.receipts?.sha256 ?? null,
       }).returning('id');
       const importId = Number(typeof row === 'object' ? row.id : row);
-      const made = await replay(trx, importId, plan, report, actor, today);
+      // One batch: the rates, the closes and each contract's account are read once, not for every receipt.
+      const made = await inBatch(() => replay(trx, importId, plan, report, actor, today));
       report.contracts = await figures(trx, made, cutoff);
       report.elapsed_ms = Math.round(performance.now() - started);
       if (report.problems.length > 0 || input.dry_run) throw new RollBack(finish());
@@ -346,6 +348,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
           report.firms_created += 1;
         } catch (err) {
           if (!(err instanceof FormError)) throw err;
+          forgetKept();
           report.problems.push(...refusalsOf(err, 'contracts', c.line, FIRM_FIELDS));
           firm.failed = true;
           failed.add(c.paper_number);
@@ -371,6 +374,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         made.set(c.paper_number, { line: c, id, receipts: 0 });
       } catch (err) {
         if (!(err instanceof FormError)) throw err;
+        forgetKept();
         report.problems.push(...refusalsOf(err, 'contracts', c.line, SALE_FIELDS));
         failed.add(c.paper_number);
       }
@@ -385,6 +389,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         report.receipts_imported += 1;
       } catch (err) {
         if (!(err instanceof FormError)) throw err;
+        forgetKept();
         report.problems.push(...refusalsOf(err, 'receipts', r.line, PAYMENT_FIELDS));
       }
     }
