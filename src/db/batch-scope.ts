@@ -8,10 +8,13 @@
 //  - the contracts already claimed (locked) in the outer transaction;
 //  - each contract's live activation entry (src/payments/postings.ts: set when posted, all forgotten when
 //    any entry is reversed);
-//  - the contracts without assignments (nothing in the batch makes one).
+//  - the contracts without assignments (nothing in the batch makes one);
+//  - each contract's receipts: the batch only adds receipts (reverseReceipt forgets them all), and a new
+//    receipt's id is above every id before it, so that only those above the last one kept are read.
 // Outside a batch (every page, every single payment) nothing is kept: the reads go to the database.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccountState } from '../domain/statement.ts';
+import type { ReceiptRow } from '../payments/queries.ts';
 
 export interface BatchScope {
   rates?: unknown;
@@ -20,20 +23,21 @@ export interface BatchScope {
   claimed: Set<number>;
   activations: Map<number, number | null>;
   unassigned: Set<number>;
+  receipts: Map<number, ReceiptRow[]>;
 }
 
 const storage = new AsyncLocalStorage<BatchScope>();
 
 /** Runs `fn` as a batch: the reads above are kept for its duration only. */
 export function inBatch<T>(fn: () => Promise<T>): Promise<T> {
-  return storage.run({ accounts: new Map(), claimed: new Set(), activations: new Map(), unassigned: new Set() }, fn);
+  return storage.run({ accounts: new Map(), claimed: new Set(), activations: new Map(), unassigned: new Set(), receipts: new Map() }, fn);
 }
 
 /** The running batch, or undefined (the ordinary case). */
 export const currentBatch = (): BatchScope | undefined => storage.getStore();
 
 /** After an act of the batch failed (its savepoint rolled back what it wrote, and a contract's id may be
- *  taken again): forget every account, claim, activation and holder kept; they are read again. */
+ *  taken again): forget every account, claim, activation, holder and receipt kept; they are read again. */
 export function forgetKept(): void {
   const b = storage.getStore();
   if (!b) return;
@@ -41,6 +45,7 @@ export function forgetKept(): void {
   b.claimed.clear();
   b.activations.clear();
   b.unassigned.clear();
+  b.receipts.clear();
 }
 
 /** A copy of an account state, in the order the database returns it (rows by n, allocations by receipt id
