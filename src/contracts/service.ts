@@ -246,6 +246,7 @@ async function contractForUpdate(trx: Db, id: number): Promise<ContractRow> {
 async function step(trx: Db, c: ContractRow, kind: string, date: IsoDate, actor: Actor,
   contract: Partial<ContractRow>, lotStatus: string, details?: unknown): Promise<void> {
   const now = new Date().toISOString();
+  currentBatch()?.views.clear(); // a go-live import's kept contracts: this one changes
   await trx('contracts').where({ id: c.id }).update(contract);
   await trx('lots').where({ id: c.lot_id }).update({ status: lotStatus, updated_at: now });
   await trx('contract_events').insert({

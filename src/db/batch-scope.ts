@@ -10,11 +10,15 @@
 //    any entry is reversed);
 //  - the contracts without assignments (nothing in the batch makes one);
 //  - each contract's receipts: the batch only adds receipts (reverseReceipt forgets them all), and a new
-//    receipt's id is above every id before it, so that only those above the last one kept are read.
+//    receipt's id is above every id before it, so that only those above the last one kept are read;
+//  - each contract as its pages show it (findContractView): forgotten when a contract changes status (the
+//    `step` of src/contracts/service.ts), and by the import around each contract it makes. (The other acts
+//    that change a contract, a lot or a firm are not part of a batch.)
 // Outside a batch (every page, every single payment) nothing is kept: the reads go to the database.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccountState } from '../domain/statement.ts';
 import type { ReceiptRow } from '../payments/queries.ts';
+import type { ContractView } from '../contracts/queries.ts';
 
 export interface BatchScope {
   rates?: unknown;
@@ -24,20 +28,21 @@ export interface BatchScope {
   activations: Map<number, number | null>;
   unassigned: Set<number>;
   receipts: Map<number, ReceiptRow[]>;
+  views: Map<number, ContractView>;
 }
 
 const storage = new AsyncLocalStorage<BatchScope>();
 
 /** Runs `fn` as a batch: the reads above are kept for its duration only. */
 export function inBatch<T>(fn: () => Promise<T>): Promise<T> {
-  return storage.run({ accounts: new Map(), claimed: new Set(), activations: new Map(), unassigned: new Set(), receipts: new Map() }, fn);
+  return storage.run({ accounts: new Map(), claimed: new Set(), activations: new Map(), unassigned: new Set(), receipts: new Map(), views: new Map() }, fn);
 }
 
 /** The running batch, or undefined (the ordinary case). */
 export const currentBatch = (): BatchScope | undefined => storage.getStore();
 
 /** After an act of the batch failed (its savepoint rolled back what it wrote, and a contract's id may be
- *  taken again): forget every account, claim, activation, holder and receipt kept; they are read again. */
+ *  taken again): forget every account, claim, activation, holder, receipt and contract kept; they are read again. */
 export function forgetKept(): void {
   const b = storage.getStore();
   if (!b) return;
@@ -46,6 +51,7 @@ export function forgetKept(): void {
   b.activations.clear();
   b.unassigned.clear();
   b.receipts.clear();
+  b.views.clear();
 }
 
 /** A copy of an account state, in the order the database returns it (rows by n, allocations by receipt id

@@ -20,7 +20,7 @@ import { findContractView } from '../contracts/queries.ts';
 import { recordPayment } from '../payments/service.ts';
 import { accountOf } from '../payments/account.ts';
 import { createFirm } from '../firms/service.ts';
-import { forgetKept, inBatch } from '../db/batch-scope.ts';
+import { currentBatch, forgetKept, inBatch } from '../db/batch-scope.ts';
 import { parseContractsCsv, parseReceiptsCsv, type ContractLine, type ImportFile, type LineProblem, type ReceiptLine } from './csv.ts';
 
 export interface UploadedCsv { name: string; bytes: Uint8Array }
@@ -334,6 +334,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
   const failed = new Set<string>();
   for (const step of steps) {
     if (step.contract) {
+      currentBatch()?.views.clear(); // a sale changes its lot: the contracts kept are read again
       const c = step.contract;
       const firm = plan.firms.get(c.firm_ruc)!;
       if (firm.failed) { failed.add(c.paper_number); continue; }
@@ -366,6 +367,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         }, actor, today);
         const now = new Date().toISOString();
         await trx('contracts').where({ id }).update({ paper_number: c.paper_number, import_id: importId });
+        currentBatch()?.views.clear();
         await trx('contract_events').insert({
           contract_id: id, kind: 'imported', date: c.date, recorded_by: actor.id, recorded_at: now,
           details: JSON.stringify({ paper_number: c.paper_number, import_id: importId, line: c.line }),
