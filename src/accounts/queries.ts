@@ -1,6 +1,7 @@
 // SQL of the maintained accounts: a contract's stored replay state (rows, allocations, totals), written
 // only by maintain.ts inside the transaction of the act that changed it, and read by every page.
 import type { Db } from '../db/knex.ts';
+import { copyState, currentBatch } from '../db/batch-scope.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { cents } from '../domain/money.ts';
 import type { AccountRow, AccountState, AppliedPart } from '../domain/statement.ts';
@@ -20,6 +21,17 @@ function toRow(r: Record<string, unknown>): AccountRow {
 
 /** The stored state of one contract's account, or null when none was kept (a contract made outside the services). */
 export async function loadAccountState(db: Db, contractId: number): Promise<AccountState | null> {
+  const batch = currentBatch(); // a go-live import: the copy of what this transaction last read or wrote
+  if (!batch) return readAccountState(db, contractId);
+  if (!batch.accounts.has(contractId)) {
+    const read = await readAccountState(db, contractId);
+    batch.accounts.set(contractId, read && copyState(read));
+  }
+  const kept = batch.accounts.get(contractId);
+  return kept ? copyState(kept) : null;
+}
+
+async function readAccountState(db: Db, contractId: number): Promise<AccountState | null> {
   const head = await db('contract_accounts').where({ contract_id: contractId }).first('valid_from');
   if (!head) return null;
   const rows = (await db('account_rows').where({ contract_id: contractId }).orderBy('n')).map(toRow);
@@ -84,6 +96,7 @@ export async function saveAccountState(trx: Db, contractId: number, state: Accou
   };
   if (before) await trx('contract_accounts').where({ contract_id: contractId }).update(head);
   else await trx('contract_accounts').insert({ contract_id: contractId, ...head });
+  currentBatch()?.accounts.set(contractId, copyState(state));
 }
 
 /** Open rows (not fully paid) due before `before`, of the given contracts or of all: what portfolio pages

@@ -1,5 +1,6 @@
 // Reading the month close history (month_closings) and where the books begin.
 import type { Db } from '../db/knex.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 import { closingState, monthOf, type ClosingRow, type ClosingState, type Month } from '../domain/closings.ts';
 
 export interface ClosingRecord extends ClosingRow {
@@ -19,6 +20,8 @@ export async function closingRows(db: Db): Promise<ClosingRecord[]> {
 }
 
 export async function loadClosingState(db: Db): Promise<ClosingState> {
+  const batch = currentBatch(); // a go-live import: read once (nothing in it closes a month)
+  if (batch) return structuredClone((batch.closings ??= closingState(await closingRows(db))) as ClosingState);
   return closingState(await closingRows(db));
 }
 

@@ -14,6 +14,7 @@ import { accountOf } from '../payments/account.ts';
 import { receiptsOf } from '../payments/queries.ts';
 import { findContractView, type ContractView } from './queries.ts';
 import { closedMonthMessage } from '../closings/guard.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export interface AssignmentInput {
   to_ruc: string;
@@ -60,12 +61,15 @@ export async function assignmentsOf(db: Db, contractId: number): Promise<Assignm
  * with a date before an assignment was paid by the firm that held the contract then.)
  */
 export async function holderOn(db: Db, contract: { id: number; firm_ruc: string }, date: IsoDate): Promise<string> {
+  const batch = currentBatch(); // a go-live import makes no assignment: a contract without one stays so
+  if (batch?.unassigned.has(contract.id)) return contract.firm_ruc;
   const later = await db('assignments').where({ contract_id: contract.id }).andWhere('resolution_date', '>', date)
     .orderBy([{ column: 'resolution_date' }, { column: 'id' }]).first('from_ruc');
   if (later) return String(later.from_ruc);
   // From the assignments themselves rather than the contract row the caller read (it may predate the last one).
   const last = await db('assignments').where({ contract_id: contract.id })
     .orderBy([{ column: 'resolution_date', order: 'desc' }, { column: 'id', order: 'desc' }]).first('to_ruc');
+  if (!last) batch?.unassigned.add(contract.id);
   return last ? String(last.to_ruc) : contract.firm_ruc;
 }
 

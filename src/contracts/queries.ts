@@ -3,6 +3,7 @@
 import type { Db } from '../db/knex.ts';
 import type { CurrentUser } from '../web/routing.ts';
 import { notFound } from '../web/errors.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export const CONTRACT_STATUSES = ['awaiting_down_payment', 'active', 'paid_off', 'rescinded', 'withdrawn'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -82,8 +83,13 @@ function normalise<T extends Record<string, unknown>>(row: T): T {
 }
 
 export async function findContractView(db: Db, id: number): Promise<ContractView | undefined> {
+  const batch = currentBatch(); // a go-live import: kept until the contract changes (see batch-scope.ts)
+  const kept = batch?.views.get(id);
+  if (kept) return { ...kept };
   const row = await viewQuery(db).where('c.id', id).first();
-  return row ? normalise(row) as ContractView : undefined;
+  const view = row ? normalise(row) as ContractView : undefined;
+  if (batch && view) batch.views.set(id, { ...view });
+  return view;
 }
 
 /**

@@ -14,6 +14,7 @@ import { recordMembership } from '../firms/service.ts';
 import type { ContractRow } from './queries.ts';
 import { issuePayoffCertificate, voidPayoffCertificate } from './certificate.ts';
 import { closedMonthMessage } from '../closings/guard.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export { loadContract } from './queries.ts';
 
@@ -230,7 +231,10 @@ export async function signContract(db: Db, input: SaleInput, actor: Actor, today
  * A payment and a withdrawal of the same contract thus see each other's committed outcome.
  */
 export async function claimContract(trx: Db, id: number): Promise<void> {
+  const batch = currentBatch(); // a go-live import: claimed once in its one transaction (the lock is held to its end)
+  if (batch?.claimed.has(id)) return;
   await trx('contracts').where({ id }).update({ id });
+  batch?.claimed.add(id);
 }
 
 async function contractForUpdate(trx: Db, id: number): Promise<ContractRow> {
@@ -242,6 +246,7 @@ async function contractForUpdate(trx: Db, id: number): Promise<ContractRow> {
 async function step(trx: Db, c: ContractRow, kind: string, date: IsoDate, actor: Actor,
   contract: Partial<ContractRow>, lotStatus: string, details?: unknown): Promise<void> {
   const now = new Date().toISOString();
+  currentBatch()?.views.clear(); // a go-live import's kept contracts: this one changes
   await trx('contracts').where({ id: c.id }).update(contract);
   await trx('lots').where({ id: c.lot_id }).update({ status: lotStatus, updated_at: now });
   await trx('contract_events').insert({

@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.ts';
 import type { Actor } from '../audit/audit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { assertMonthOpen } from '../closings/guard.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 /** Account codes, named for what they hold (see the ledger migration for their hledger names). */
 export { ACCOUNTS } from '../domain/accounts.ts';
@@ -62,6 +63,7 @@ export async function postEntry(trx: Db, entry: EntryInput, actor: Actor): Promi
  *  may be in a closed month (that is how corrections are made); `date` may not. */
 export async function reverseEntry(trx: Db, entryId: number, date: IsoDate, description: string, actor: Actor,
   source: { source_type: string; source_id: string | number }): Promise<number> {
+  currentBatch()?.activations.clear(); // a go-live import's kept activation entries may be this one
   await assertMonthOpen(trx, date, '_form');
   const original = await trx('journal_entries').where({ id: entryId }).first();
   if (!original) throw new Error(`no journal entry ${entryId}`);

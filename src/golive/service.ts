@@ -20,6 +20,7 @@ import { findContractView } from '../contracts/queries.ts';
 import { recordPayment } from '../payments/service.ts';
 import { accountOf } from '../payments/account.ts';
 import { createFirm } from '../firms/service.ts';
+import { currentBatch, forgetKept, inBatch } from '../db/batch-scope.ts';
 import { parseContractsCsv, parseReceiptsCsv, type ContractLine, type ImportFile, type LineProblem, type ReceiptLine } from './csv.ts';
 
 export interface UploadedCsv { name: string; bytes: Uint8Array }
@@ -157,7 +158,8 @@ export async function importPaperContracts(db: Db, input: ImportInput, actor: Ac
         receipts_file_name: report.files.receipts?.name ?? null, receipts_sha256: report.files.receipts?.sha256 ?? null,
       }).returning('id');
       const importId = Number(typeof row === 'object' ? row.id : row);
-      const made = await replay(trx, importId, plan, report, actor, today);
+      // One batch: the rates, the closes and each contract's account are read once, not for every receipt.
+      const made = await inBatch(() => replay(trx, importId, plan, report, actor, today));
       report.contracts = await figures(trx, made, cutoff);
       report.elapsed_ms = Math.round(performance.now() - started);
       if (report.problems.length > 0 || input.dry_run) throw new RollBack(finish());
@@ -332,6 +334,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
   const failed = new Set<string>();
   for (const step of steps) {
     if (step.contract) {
+      currentBatch()?.views.clear(); // a sale changes its lot: the contracts kept are read again
       const c = step.contract;
       const firm = plan.firms.get(c.firm_ruc)!;
       if (firm.failed) { failed.add(c.paper_number); continue; }
@@ -346,6 +349,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
           report.firms_created += 1;
         } catch (err) {
           if (!(err instanceof FormError)) throw err;
+          forgetKept();
           report.problems.push(...refusalsOf(err, 'contracts', c.line, FIRM_FIELDS));
           firm.failed = true;
           failed.add(c.paper_number);
@@ -363,6 +367,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         }, actor, today);
         const now = new Date().toISOString();
         await trx('contracts').where({ id }).update({ paper_number: c.paper_number, import_id: importId });
+        currentBatch()?.views.clear();
         await trx('contract_events').insert({
           contract_id: id, kind: 'imported', date: c.date, recorded_by: actor.id, recorded_at: now,
           details: JSON.stringify({ paper_number: c.paper_number, import_id: importId, line: c.line }),
@@ -371,6 +376,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         made.set(c.paper_number, { line: c, id, receipts: 0 });
       } catch (err) {
         if (!(err instanceof FormError)) throw err;
+        forgetKept();
         report.problems.push(...refusalsOf(err, 'contracts', c.line, SALE_FIELDS));
         failed.add(c.paper_number);
       }
@@ -385,6 +391,7 @@ async function replay(trx: Db, importId: number, plan: Plan, report: ImportRepor
         report.receipts_imported += 1;
       } catch (err) {
         if (!(err instanceof FormError)) throw err;
+        forgetKept();
         report.problems.push(...refusalsOf(err, 'receipts', r.line, PAYMENT_FIELDS));
       }
     }

@@ -17,6 +17,7 @@ import type { Actor } from '../audit/audit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { postEntry, reverseEntry } from '../fund/ledger.ts';
 import { ACCOUNTS, SOURCE_TYPES } from '../domain/accounts.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 /** Liability for collections on a lot that is not municipal (migration …000440): never the fund. */
 export const MINISTRY_COLLECTIONS = ACCOUNTS.ministryCollections;
@@ -36,14 +37,18 @@ interface ContractRef { id: number; number: string }
 
 /** The activation entry of a contract that has not been reversed, if any. */
 export async function liveActivationEntry(trx: Db, contractId: number): Promise<number | null> {
+  const batch = currentBatch(); // a go-live import: kept from the last read or posting (reverseEntry forgets)
+  if (batch?.activations.has(contractId)) return batch.activations.get(contractId)!;
   const row = await trx('journal_entries as e')
     .where({ 'e.source_type': SOURCE.activation, 'e.source_id': String(contractId) })
     .whereNotExists(trx('journal_entries as r').whereRaw('r.reverses_entry_id = e.id'))
     .orderBy('e.id', 'desc').first('e.id');
+  batch?.activations.set(contractId, row ? Number(row.id) : null);
   return row ? Number(row.id) : null;
 }
 
 export async function postActivation(trx: Db, contract: ContractRef, scheduled_total_cents: number, date: IsoDate, actor: Actor): Promise<number> {
+  currentBatch()?.activations.delete(contract.id); // read again after it
   return postEntry(trx, {
     date, description: `Contrato ${contract.number}: reconocimiento del cronograma`,
     source_type: SOURCE.activation, source_id: contract.id,

@@ -2,6 +2,7 @@
 import type { Db } from '../db/knex.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Method } from './postings.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export const RECEIPT_SERIES = 'R001';
 
@@ -49,8 +50,18 @@ const receiptQuery = (db: Db) => db('receipts as r').leftJoin('users as v', 'v.i
 
 /** Every receipt of a contract (valid and void), in the order they apply: by date, then as recorded. */
 export async function receiptsOf(db: Db, contractId: number): Promise<ReceiptRow[]> {
-  const rows = await receiptQuery(db).where('r.contract_id', contractId).orderBy([{ column: 'r.date' }, { column: 'r.id' }]);
-  return rows.map(toReceipt);
+  const batch = currentBatch(); // a go-live import: the receipts kept, and those written since
+  const kept = batch?.receipts.get(contractId);
+  if (!batch || !kept?.length) {
+    const rows = (await receiptQuery(db).where('r.contract_id', contractId).orderBy([{ column: 'r.date' }, { column: 'r.id' }])).map(toReceipt);
+    batch?.receipts.set(contractId, rows.map((r: ReceiptRow) => ({ ...r })));
+    return rows;
+  }
+  const last = Math.max(...kept.map((r) => r.id));
+  const added = (await receiptQuery(db).where('r.contract_id', contractId).andWhere('r.id', '>', last).orderBy('r.id')).map(toReceipt);
+  const all = [...kept, ...added].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  batch.receipts.set(contractId, all);
+  return all.map((r) => ({ ...r }));
 }
 
 export async function findReceipt(db: Db, number: string): Promise<ReceiptRow | undefined> {

@@ -23,6 +23,7 @@ import { RECEIPT_SERIES, findReceipt, findReceiptByToken, receiptNumber, type Re
 import type { Method } from './postings.ts';
 import { queueReceiptNotice } from '../mail/notices.ts';
 import { assertMonthOpen } from '../closings/guard.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export interface PaymentInput {
   date: IsoDate;
@@ -205,6 +206,7 @@ export async function reverseReceipt(db: Db, number: string, reason: string, tod
     const changed = await trx('receipts').where({ id: receipt.id, status: 'valid' })
       .update({ status: 'void', void_reason: reason, voided_by: actor.id, voided_at: now });
     if (changed !== 1) throw new FormError(409, { reason: 'payments.error.already_void' });
+    currentBatch()?.receipts.clear(); // (a go-live import keeps receipts; none is voided in one, but should it be)
 
     const account = await refreshedAccount(trx, contract, today);
     await settle(trx, contract, account, today, actor, `receipt ${number} voided: ${reason}`);

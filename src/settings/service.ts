@@ -7,6 +7,7 @@ import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { refreshAllAccounts } from '../accounts/maintain.ts';
 import { collectionSettingsProblems, saveCollectionSettings, type CollectionSettingsInput } from './collections.ts';
 import { closedMonthMessage } from '../closings/guard.ts';
+import { currentBatch } from '../db/batch-scope.ts';
 
 export interface ParkSettings {
   down_payment_ppm: number;
@@ -64,6 +65,12 @@ export async function getFollowUpSettings(db: Db): Promise<FollowUpSettings> {
 
 /** Every moratorium rate with the day it took effect, oldest first. */
 export async function getMoratoriumRates(db: Db): Promise<MoratoriumRate[]> {
+  const batch = currentBatch(); // a go-live import: read once (nothing in it changes the rates)
+  if (batch) return structuredClone((batch.rates ??= await readMoratoriumRates(db)) as MoratoriumRate[]);
+  return readMoratoriumRates(db);
+}
+
+async function readMoratoriumRates(db: Db): Promise<MoratoriumRate[]> {
   // A withdrawn rate (repealed before it came into force) no longer applies.
   const rows = await db('moratorium_rates').whereNull('withdrawn_at').orderBy('effective_from', 'asc')
     .select('effective_from', 'monthly_rate_ppm');
