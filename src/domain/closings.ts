@@ -84,17 +84,24 @@ export function closeOf(s: ClosingState, m: Month): ClosingRow | null {
 }
 
 /**
- * Why a month cannot be closed on `today`, or null: it must be over, not closed already, and every month
- * before it, from `first` (the first month with a dated record), closed. Checks come after (the caller's).
+ * Why a month cannot be closed on `today`, or null: it must be over and not closed already. (The open
+ * months before it are closed with it: monthsToClose.) Checks come after (the caller's).
  */
-export function closeRefusal(s: ClosingState, m: Month, today: IsoDate, first: Month): { status: 409; message: Message } | null {
+export function closeRefusal(s: ClosingState, m: Month, today: IsoDate): { status: 409; message: Message } | null {
   if (m >= monthOf(today)) return { status: 409, message: { key: 'closings.error.not_over', params: { month: m, date: formatDate(monthBounds(m).to) } } };
   const own = s.latest.get(m);
   if (own?.action === 'close' || isMonthClosed(s, m)) return { status: 409, message: { key: 'closings.error.already_closed', params: { month: m } } };
-  // Closed months run from the first up to closed_through: the first open one is right after it.
-  const firstOpen = s.closed_through !== null && s.closed_through >= first ? addMonth(s.closed_through, 1) : first;
-  if (firstOpen < m) return { status: 409, message: { key: 'closings.error.earlier_open', params: { month: m, first: firstOpen } } };
   return null;
+}
+
+/**
+ * The months a close of `m` closes, oldest first: closed months always run from the first one up to
+ * closed_through, so closing `m` closes with it every open month before it, from the one after
+ * closed_through (or `first`, the first month with a dated record) on; each must pass its own checks.
+ */
+export function monthsToClose(s: ClosingState, m: Month, first: Month): Month[] {
+  const firstOpen = s.closed_through !== null && s.closed_through >= first ? addMonth(s.closed_through, 1) : first;
+  return monthRange(firstOpen < m ? firstOpen : m, m);
 }
 
 /** Why a month cannot be reopened, or null: it must be closed, and no later month closed (reopen from the latest). */

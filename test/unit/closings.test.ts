@@ -3,7 +3,7 @@
 // and what a report's period says.
 import { describe, expect, it } from 'vitest';
 import {
-  addMonth, closeOf, closeRefusal, closedDateMessage, closingState, isDateClosed, isMonth, monthBounds, monthOf, monthRange,
+  addMonth, closeOf, closeRefusal, monthsToClose, closedDateMessage, closingState, isDateClosed, isMonth, monthBounds, monthOf, monthRange,
   periodClosure, reopenRefusal, type ClosingRow,
 } from '../../src/domain/closings.ts';
 
@@ -71,23 +71,28 @@ describe('closing a month', () => {
   const today = '2026-11-25';
   it('only once it is over', () => {
     const s = closingState([]);
-    expect(closeRefusal(s, '2026-11', today, '2026-03')?.message).toEqual({ key: 'closings.error.not_over', params: { month: '2026-11', date: '30/11/2026' } });
-    expect(closeRefusal(s, '2027-01', today, '2026-03')?.message.key).toBe('closings.error.not_over');
-    expect(closeRefusal(s, '2026-03', today, '2026-03')).toBeNull();
+    expect(closeRefusal(s, '2026-11', today)?.message).toEqual({ key: 'closings.error.not_over', params: { month: '2026-11', date: '30/11/2026' } });
+    expect(closeRefusal(s, '2027-01', today)?.message.key).toBe('closings.error.not_over');
+    expect(closeRefusal(s, '2026-03', today)).toBeNull();
   });
 
-  it('in order: every month from the first one closed before it', () => {
-    expect(closeRefusal(closingState([]), '2026-05', today, '2026-03')).toEqual({ status: 409, message: { key: 'closings.error.earlier_open', params: { month: '2026-05', first: '2026-03' } } });
+  it('closes with it every open month before it, from the first month with a record', () => {
+    expect(monthsToClose(closingState([]), '2026-05', '2026-03')).toEqual(['2026-03', '2026-04', '2026-05']);
     const s = closingState([row(1, '2026-03', 'close'), row(2, '2026-04', 'close')]);
-    expect(closeRefusal(s, '2026-05', today, '2026-03')).toBeNull();
-    expect(closeRefusal(s, '2026-07', today, '2026-03')?.message.params).toEqual({ month: '2026-07', first: '2026-05' });
+    expect(monthsToClose(s, '2026-05', '2026-03')).toEqual(['2026-05']);
+    expect(monthsToClose(s, '2026-07', '2026-03')).toEqual(['2026-05', '2026-06', '2026-07']);
+    // A month before the first record closes alone.
+    expect(monthsToClose(closingState([]), '2026-01', '2026-03')).toEqual(['2026-01']);
+    // After a reopen of the latest, the run starts again right after what stays closed.
+    expect(monthsToClose(closingState([row(1, '2026-03', 'close'), row(2, '2026-04', 'close'), row(3, '2026-04', 'reopen')]), '2026-06', '2026-03'))
+      .toEqual(['2026-04', '2026-05', '2026-06']);
   });
 
   it('not twice', () => {
     const s = closingState([row(1, '2026-03', 'close')]);
-    expect(closeRefusal(s, '2026-03', today, '2026-03')?.message).toEqual({ key: 'closings.error.already_closed', params: { month: '2026-03' } });
+    expect(closeRefusal(s, '2026-03', today)?.message).toEqual({ key: 'closings.error.already_closed', params: { month: '2026-03' } });
     // Reopened, it can be closed again.
-    expect(closeRefusal(closingState([row(1, '2026-03', 'close'), row(2, '2026-03', 'reopen')]), '2026-03', today, '2026-03')).toBeNull();
+    expect(closeRefusal(closingState([row(1, '2026-03', 'close'), row(2, '2026-03', 'reopen')]), '2026-03', today)).toBeNull();
   });
 });
 
