@@ -2,6 +2,7 @@
 // the statements with the upload form, and one statement's page. Fixed paths before `:id` routes.
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { receiveUpload } from '../web/upload.ts';
 import { z } from 'zod';
 import { get, post, formAction, translateErrors, FINANCE, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseInput, type FieldErrors } from '../web/errors.ts';
@@ -149,15 +150,7 @@ const doUpdateAccount = formAction({
 // over the limit is not an exception: the form says so, with status 400.
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } }).single('file');
-const receiveFile: RequestHandler = (req, res, next) => {
-  upload(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'bank.errors.too_large' : 'errors.invalid';
-      return next();
-    }
-    next(err);
-  });
-};
+const receiveFile = receiveUpload(upload, 'bank.errors.too_large');
 
 async function statementsLocals(req: Request, accountId?: number) {
   const [accounts, statements] = await Promise.all([listBankAccounts(req.ctx.db), listStatements(req.ctx.db, accountId)]);

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
 import multer from 'multer';
+import { receiveUpload } from '../web/upload.ts';
 import { ROOT_DIR } from '../db/knex.ts';
 import { z } from 'zod';
 import { get, post, MANAGERS, translateErrors, type RouteDef } from '../web/routing.ts';
@@ -21,15 +22,7 @@ import { findImport, importPaperContracts, ImportRefused, listImports, type Cont
 // limit is not an exception: the form says so, with status 400.
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 2, fields: 5 } })
   .fields([{ name: 'contracts', maxCount: 1 }, { name: 'receipts', maxCount: 1 }]);
-const receiveFiles: RequestHandler = (req, res, next) => {
-  upload(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'golive.errors.too_large' : 'errors.invalid';
-      return next();
-    }
-    next(err);
-  });
-};
+const receiveFiles = receiveUpload(upload, 'golive.errors.too_large');
 
 const importForm = z.object({
   dry_run: z.enum(['1'], { message: 'errors.choice' }).optional(),

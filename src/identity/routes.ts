@@ -2,6 +2,7 @@
 // name and post of each user (admin on /users/<id>/edit; each user on /account).
 import type { RequestHandler } from 'express';
 import multer from 'multer';
+import { receiveUpload } from '../web/upload.ts';
 import { z } from 'zod';
 import { get, post, formAction, ADMIN, type RouteDef } from '../web/routing.ts';
 import { FormError, notFound, parseForm, parseInput } from '../web/errors.ts';
@@ -21,15 +22,7 @@ const identitySchema = z.object(Object.fromEntries(IDENTITY_KEYS.map((k) => [k,
 // The logo travels in the multipart body with the CSRF token: parsed before the CSRF check. One byte over
 // the limit is enough to say "too large" (the bytes are not kept).
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: LOGO_MAX_BYTES + 1, files: 1, fields: 20 } }).single('logo');
-const receiveLogo: RequestHandler = (req, res, next) => {
-  upload(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'identity.logo_too_large' : 'errors.invalid';
-      return next();
-    }
-    next(err);
-  });
-};
+const receiveLogo = receiveUpload(upload, 'identity.logo_too_large');
 
 async function identityLocals(req: Parameters<RequestHandler>[0]) {
   const identity = await getIdentity(req.ctx.db);

@@ -3,6 +3,7 @@
 // a prefix with (/lots/new, /lots/import/…).
 import type { RequestHandler } from 'express';
 import multer from 'multer';
+import { receiveUpload } from '../web/upload.ts';
 import { z } from 'zod';
 import { get, post, formAction, sendCsv, MANAGERS, STAFF, type RouteDef } from '../web/routing.ts';
 import { parseForm, parseInput } from '../web/errors.ts';
@@ -225,15 +226,7 @@ const transfer = formAction({
 // over the limit is not an exception: the form says so, with status 400.
 const MAX_UPLOAD_BYTES = 1024 * 1024;
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 } }).single('file');
-const receiveFile: RequestHandler = (req, res, next) => {
-  upload(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'lots.import.errors.too_large' : 'errors.invalid';
-      return next();
-    }
-    next(err);
-  });
-};
+const receiveFile = receiveUpload(upload, 'lots.import.errors.too_large');
 
 const importChoices = { columns: CSV_COLUMNS.join(','), landUseCodes: LAND_USES.join(', ') };
 
